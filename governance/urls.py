@@ -1,0 +1,49 @@
+"""The URL map: web pages under /o/<org_slug>/, the API under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from governance.audit.api import AuditEventViewSet
+from governance.core import views as core_views
+from governance.tenancy import api as tenancy_api
+from governance.tenancy import views as tenancy_views
+
+org_router = SimpleRouter(trailing_slash=True)
+org_router.register("members", tenancy_api.MemberViewSet, basename="member")
+org_router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
+org_router.register("tokens", tenancy_api.ApiTokenViewSet, basename="token")
+org_router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+api_urlpatterns = [
+    path("organizations/", tenancy_api.MyOrganizationsView.as_view(), name="my-organizations"),
+    path("o/<slug:org_slug>/", tenancy_api.OrganizationView.as_view(), name="organization"),
+    path("o/<slug:org_slug>/", include(org_router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+org_urlpatterns = [
+    path("", tenancy_views.organization_home, name="org-home"),
+    path("styleguide/", core_views.styleguide, name="styleguide"),
+    path("", include("governance.tenancy.urls")),
+    path("audit/", include("governance.audit.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("governance.accounts.urls")),
+    path("organizations/new/", tenancy_views.organization_create, name="organization-create"),
+    path("invitations/<str:secret>/", tenancy_views.invitation_accept, name="invitation-accept"),
+    path("o/<slug:org_slug>/", include(org_urlpatterns)),
+    path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "governance.core.views.bad_request"
+handler403 = "governance.core.views.permission_denied"
+handler404 = "governance.core.views.page_not_found"
+handler500 = "governance.core.views.server_error"
