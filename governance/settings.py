@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "governance.accounts",
     "governance.tenancy",
     "governance.audit",
+    "governance.register",
     "governance.classification",
 ]
 

@@ -1,0 +1,236 @@
+"""The AI system register: systems, the models they use, and vendors."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from governance.tenancy.models import Organization
+
+
+class OperatorRole(models.TextChoices):
+    """The organisation's role for a system under the EU AI Act (Art. 3(3)-(8))."""
+
+    PROVIDER = "provider", _("Provider")
+    DEPLOYER = "deployer", _("Deployer")
+    IMPORTER = "importer", _("Importer")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    AUTHORISED_REPRESENTATIVE = "authorised_representative", _("Authorised representative")
+    PRODUCT_MANUFACTURER = "product_manufacturer", _("Product manufacturer")
+
+
+class LifecycleStage(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_DEVELOPMENT = "in_development", _("In development")
+    TESTING = "testing", _("Testing / pilot")
+    IN_PRODUCTION = "in_production", _("In production")
+    RETIRED = "retired", _("Retired")
+
+
+class DeploymentContext(models.TextChoices):
+    INTERNAL = "internal", _("Internal use")
+    CUSTOMER_FACING = "customer_facing", _("Customer-facing")
+    PUBLIC_SERVICE = "public_service", _("Public service")
+    EMBEDDED_PRODUCT = "embedded_product", _("Embedded in a product")
+    SOLD_TO_OTHERS = "sold_to_others", _("Supplied to other organisations")
+
+
+class RiskTier(models.TextChoices):
+    """The tier of the current classification; blank until the system is screened."""
+
+    UNSCREENED = "", _("Not screened")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    PROHIBITED = "prohibited", _("Prohibited")
+    HIGH_RISK = "high_risk", _("High-risk")
+    LIMITED_RISK = "limited_risk", _("Limited risk")
+    MINIMAL_RISK = "minimal_risk", _("Minimal risk")
+
+
+class AffectedPersons(models.TextChoices):
+    EMPLOYEES = "employees", _("Employees or applicants")
+    CUSTOMERS = "customers", _("Customers")
+    PATIENTS = "patients", _("Patients")
+    STUDENTS = "students", _("Students")
+    CHILDREN = "children", _("Children")
+    CITIZENS = "citizens", _("Citizens / the public")
+    VULNERABLE = "vulnerable", _("Vulnerable groups")
+
+
+class Vendor(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="vendors")
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="vendor_unique_name_per_org")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name_per_org")]
+
+    def __str__(self):
+        return self.name
+
+
+class AIModel(models.Model):
+    """A model a system uses: built in-house or supplied, general-purpose or not."""
+
+    class ModelType(models.TextChoices):
+        CLASSIFICATION = "classification", _("Classification")
+        REGRESSION = "regression", _("Regression / scoring")
+        GENERATIVE_TEXT = "generative_text", _("Generative: text")
+        GENERATIVE_IMAGE = "generative_image", _("Generative: image")
+        GENERATIVE_AUDIO = "generative_audio", _("Generative: audio")
+        EMBEDDING = "embedding", _("Embedding")
+        OBJECT_DETECTION = "object_detection", _("Object detection")
+        SPEECH_RECOGNITION = "speech_recognition", _("Speech recognition")
+        TRANSLATION = "translation", _("Translation")
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        MODEL_CARD = "model_card", _("Imported from a model card")
+        SPREADSHEET = "spreadsheet", _("Imported from a spreadsheet")
+        API = "api", _("Created through the API")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="ai_models")
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=100, blank=True)
+    provider = models.CharField(max_length=200, blank=True)
+    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="models")
+    licence = models.CharField(max_length=100, blank=True)
+    model_type = models.CharField(max_length=32, choices=ModelType.choices, default=ModelType.OTHER)
+    is_general_purpose = models.BooleanField(default=False)
+    training_compute_flops = models.FloatField(null=True, blank=True)
+    is_open_source = models.BooleanField(default=False)
+    base_model = models.CharField(max_length=200, blank=True)
+    intended_use = models.TextField(blank=True)
+    limitations = models.TextField(blank=True)
+    training_data = models.TextField(blank=True)
+    evaluations = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name", "version"], name="aimodel_unique_name_version_per_org"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.version}".strip()
+
+
+class AISystem(models.Model):
+    """An AI system in the organisation's register."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="ai_systems")
+    name = models.CharField(max_length=200)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text=_("Your own identifier, e.g. from a CMDB or inventory.")
+    )
+    intended_purpose = models.TextField(help_text=_("What the system is for, as its provider states it (Art. 3(12))."))
+    description = models.TextField(blank=True)
+    business_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    technical_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    operator_role = models.CharField(max_length=32, choices=OperatorRole.choices, default=OperatorRole.DEPLOYER)
+    lifecycle_stage = models.CharField(
+        max_length=32, choices=LifecycleStage.choices, default=LifecycleStage.PLANNED
+    )
+    deployment_context = models.CharField(
+        max_length=32, choices=DeploymentContext.choices, default=DeploymentContext.INTERNAL
+    )
+    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="systems")
+    ai_models = models.ManyToManyField(AIModel, blank=True, related_name="systems")
+    processes_personal_data = models.BooleanField(default=False)
+    processes_biometric_data = models.BooleanField(default=False)
+    processes_special_categories = models.BooleanField(
+        default=False, help_text=_("Special categories of personal data (GDPR Art. 9).")
+    )
+    affected_persons = models.JSONField(default=list, blank=True)
+    human_oversight = models.TextField(blank=True, help_text=_("How people oversee the system (Art. 14)."))
+    placed_on_market_on = models.DateField(null=True, blank=True)
+    put_into_service_on = models.DateField(null=True, blank=True)
+    eu_database_id = models.CharField(
+        max_length=100, blank=True, help_text=_("Registration number in the EU database (Art. 49, Art. 71).")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="systems")
+
+    # The current classification, kept here so lists filter and sort on it without a join.
+    risk_tier = models.CharField(max_length=16, choices=RiskTier.choices, blank=True, default="")
+    gpai_tier = models.CharField(max_length=24, blank=True, default="")
+    classified_at = models.DateTimeField(null=True, blank=True)
+    # When a field the classification depends on last changed (see services.MATERIAL_FIELDS).
+    material_changed_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("edit_own_aisystem", "Can edit this AI system as its owner")]
+        indexes = [
+            models.Index(fields=["organization", "archived_at", "name"], name="aisystem_org_active_name"),
+            models.Index(fields=["organization", "risk_tier"], name="aisystem_org_tier"),
+            models.Index(fields=["organization", "operator_role"], name="aisystem_org_role"),
+            models.Index(fields=["organization", "lifecycle_stage"], name="aisystem_org_stage"),
+            models.Index(fields=["organization", "updated_at"], name="aisystem_org_updated"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def needs_rescreening(self) -> bool:
+        """True when a material edit came after the last classification."""
+        return bool(
+            self.classified_at and self.material_changed_at and self.material_changed_at > self.classified_at
+        )
