@@ -15,6 +15,8 @@ org_router.register("members", tenancy_api.MemberViewSet, basename="member")
 org_router.register("invitations", tenancy_api.InvitationViewSet, basename="invitation")
 org_router.register("tokens", tenancy_api.ApiTokenViewSet, basename="token")
 org_router.register("audit-events", AuditEventViewSet, basename="audit-event")
+# register API routes (below this line)
+# classification API routes (below this line)
 
 api_urlpatterns = [
     path("organizations/", tenancy_api.MyOrganizationsView.as_view(), name="my-organizations"),
@@ -28,6 +30,8 @@ org_urlpatterns = [
     path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include("governance.tenancy.urls")),
     path("audit/", include("governance.audit.urls")),
+    # register web pages (below this line)
+    # classification web pages (below this line)
 ]
 
 urlpatterns = [

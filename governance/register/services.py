@@ -1,0 +1,294 @@
+"""Use cases that change the register. Web, API, imports and commands all call these."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance.audit.services import record_event
+from governance.register.models import AIModel, AISystem, Tag, Vendor
+from governance.tenancy.permissions import can_edit_object, grant_object_permission
+from governance.tenancy.roles import Action, Role
+
+# Fields whose change can move the EU AI Act classification: editing one flags the system
+# for re-screening when it has been classified before.
+MATERIAL_FIELDS = frozenset(
+    {
+        "intended_purpose", "operator_role", "deployment_context", "lifecycle_stage",
+        "processes_personal_data", "processes_biometric_data", "processes_special_categories",
+        "affected_persons", "placed_on_market_on", "put_into_service_on", "ai_models",
+    }
+)
+SYSTEM_FIELDS = (
+    "name", "reference", "intended_purpose", "description", "business_owner", "technical_owner",
+    "operator_role", "lifecycle_stage", "deployment_context", "vendor",
+    "processes_personal_data", "processes_biometric_data", "processes_special_categories",
+    "affected_persons", "human_oversight", "placed_on_market_on", "put_into_service_on",
+    "eu_database_id",
+)
+OWNER_PERMISSION = "register.edit_own_aisystem"
+
+
+def can_edit_system(membership, system: AISystem) -> bool:
+    """Return whether the member may edit the system (by role, or as a granted owner)."""
+    return can_edit_object(
+        membership, system, any_action=Action.EDIT_REGISTER, own_action=Action.EDIT_OWN_SYSTEMS,
+        perm=OWNER_PERMISSION,
+    )
+
+
+def _check_same_org(organization, **objects):
+    for field, obj in objects.items():
+        items = obj if isinstance(obj, list | tuple | set) else [obj]
+        for item in items:
+            if item is None:
+                continue
+            org_id = getattr(item, "organization_id", None)
+            if org_id is None:
+                # A user: owners must be members of the organisation.
+                from governance.tenancy.models import Membership
+
+                if not Membership.objects.with_scopes_disabled().filter(
+                    organization=organization, user=item
+                ).exists():
+                    raise ValidationError({field: f"{item} is not a member of {organization.name}."})
+            elif org_id != organization.pk:
+                raise ValidationError({field: "Pick one of your organisation's own records."})
+
+
+def set_tags(system: AISystem, names) -> list[str]:
+    """Replace the system's tags with these names, making tags on first use."""
+    clean = sorted({n.strip()[:60] for n in names if n and n.strip()}, key=str.lower)
+    existing = {t.name: t for t in Tag.objects.filter(organization=system.organization, name__in=clean)}
+    missing = [Tag(organization=system.organization, name=n) for n in clean if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(organization=system.organization, name__in=clean)}
+    system.tags.set(existing.values())
+    return clean
+
+
+def _grant_owners(system: AISystem) -> None:
+    """Let contributor owners edit their own system (django-guardian, inside the tenant)."""
+    from governance.tenancy.models import Membership
+
+    for user in (system.business_owner, system.technical_owner):
+        if user is None:
+            continue
+        membership = Membership.objects.filter(organization=system.organization, user=user).first()
+        if membership is not None and membership.role == Role.CONTRIBUTOR:
+            grant_object_permission(membership, OWNER_PERMISSION, system)
+
+
+@transaction.atomic
+def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) -> AISystem:
+    """Add an AI system to the register. `data` holds model fields (see SYSTEM_FIELDS)."""
+    if not acting.can(Action.EDIT_REGISTER) and not acting.can(Action.EDIT_OWN_SYSTEMS):
+        raise PermissionDenied("Your role does not allow adding AI systems.")
+    unknown = set(data) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise ValidationError({k: "Unknown field." for k in unknown})
+    _check_same_org(
+        organization, vendor=data.get("vendor"), ai_models=list(ai_models),
+        business_owner=data.get("business_owner"), technical_owner=data.get("technical_owner"),
+    )
+    system = AISystem(organization=organization, created_by=acting.user, **data)
+    if not acting.can(Action.EDIT_REGISTER) and system.business_owner_id is None:
+        # A contributor's new system is theirs, so they can go on editing it.
+        system.business_owner = acting.user
+    system.full_clean(exclude=["organization", "created_by"])
+    system.save()
+    if ai_models:
+        system.ai_models.set(ai_models)
+    tag_names = set_tags(system, tags) if tags else []
+    _grant_owners(system)
+    record_event(
+        organization=organization, actor=acting.user, action="system.created", obj=system,
+        changes={"name": system.name, "operator_role": system.operator_role, "tags": tag_names},
+    )
+    return system
+
+
+def _value(v):
+    if hasattr(v, "pk"):
+        return str(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+@transaction.atomic
+def update_system(*, system: AISystem, acting, data: dict, ai_models=None, tags=None) -> AISystem:
+    """Edit a system; record what changed and flag re-screening after a material change."""
+    if not can_edit_system(acting, system):
+        raise PermissionDenied("You can edit only the AI systems you own.")
+    if system.archived_at:
+        raise ValidationError("This system is archived. Restore it before editing.")
+    unknown = set(data) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise ValidationError({k: "Unknown field." for k in unknown})
+    _check_same_org(
+        system.organization, vendor=data.get("vendor"), ai_models=list(ai_models or []),
+        business_owner=data.get("business_owner"), technical_owner=data.get("technical_owner"),
+    )
+    changes = {}
+    for field, value in data.items():
+        old = getattr(system, field)
+        if old != value:
+            changes[field] = [_value(old), _value(value)]
+            setattr(system, field, value)
+    if ai_models is not None:
+        old_ids = set(system.ai_models.values_list("pk", flat=True))
+        new_ids = {m.pk for m in ai_models}
+        if old_ids != new_ids:
+            changes["ai_models"] = [sorted(old_ids), sorted(new_ids)]
+            system.ai_models.set(ai_models)
+    if tags is not None:
+        old_tags = sorted(system.tags.values_list("name", flat=True), key=str.lower)
+        new_tags = set_tags(system, tags)
+        if old_tags != new_tags:
+            changes["tags"] = [old_tags, new_tags]
+    if not changes:
+        return system
+    if MATERIAL_FIELDS & set(changes):
+        system.material_changed_at = timezone.now()
+    system.full_clean(exclude=["organization", "created_by"])
+    system.save()
+    _grant_owners(system)
+    record_event(
+        organization=system.organization, actor=acting.user, action="system.updated", obj=system,
+        changes=changes,
+    )
+    return system
+
+
+@transaction.atomic
+def archive_system(*, system: AISystem, acting) -> AISystem:
+    """Archive instead of delete: the record, its history and classifications stay."""
+    if not can_edit_system(acting, system):
+        raise PermissionDenied("You can archive only the AI systems you own.")
+    if system.archived_at:
+        raise ValidationError("This system is archived already.")
+    system.archived_at = timezone.now()
+    system.save(update_fields=["archived_at", "updated_at"])
+    record_event(organization=system.organization, actor=acting.user, action="system.archived", obj=system)
+    return system
+
+
+@transaction.atomic
+def restore_system(*, system: AISystem, acting) -> AISystem:
+    if not can_edit_system(acting, system):
+        raise PermissionDenied("You can restore only the AI systems you own.")
+    if not system.archived_at:
+        raise ValidationError("This system is not archived.")
+    system.archived_at = None
+    system.save(update_fields=["archived_at", "updated_at"])
+    record_event(organization=system.organization, actor=acting.user, action="system.restored", obj=system)
+    return system
+
+
+MODEL_FIELDS = (
+    "name", "version", "provider", "vendor", "licence", "model_type", "is_general_purpose",
+    "training_compute_flops", "is_open_source", "base_model", "intended_use", "limitations",
+    "training_data", "evaluations", "languages",
+)
+
+
+def _require_edit(acting):
+    if not acting.can(Action.EDIT_REGISTER):
+        raise PermissionDenied("Your role does not allow editing models and vendors.")
+
+
+@transaction.atomic
+def create_model(*, organization, acting, data: dict, source: str = AIModel.Source.MANUAL) -> AIModel:
+    """Add a model to the register."""
+    _require_edit(acting)
+    unknown = set(data) - set(MODEL_FIELDS)
+    if unknown:
+        raise ValidationError({k: "Unknown field." for k in unknown})
+    _check_same_org(organization, vendor=data.get("vendor"))
+    if AIModel.objects.filter(
+        organization=organization, name=data.get("name", ""), version=data.get("version", "")
+    ).exists():
+        raise ValidationError({"name": "A model with this name and version is in the register already."})
+    model = AIModel(organization=organization, created_by=acting.user, source=source, **data)
+    model.full_clean(exclude=["organization", "created_by"])
+    model.save()
+    record_event(
+        organization=organization, actor=acting.user, action="model.created", obj=model,
+        changes={"source": source},
+    )
+    return model
+
+
+@transaction.atomic
+def update_model(*, model: AIModel, acting, data: dict) -> AIModel:
+    _require_edit(acting)
+    unknown = set(data) - set(MODEL_FIELDS)
+    if unknown:
+        raise ValidationError({k: "Unknown field." for k in unknown})
+    _check_same_org(model.organization, vendor=data.get("vendor"))
+    changes = {}
+    for field, value in data.items():
+        if getattr(model, field) != value:
+            changes[field] = [_value(getattr(model, field)), _value(value)]
+            setattr(model, field, value)
+    if not changes:
+        return model
+    model.full_clean(exclude=["organization", "created_by"])
+    model.save()
+    # A model's change can change its systems' classification (e.g. general-purpose).
+    AISystem.objects.filter(organization=model.organization, ai_models=model).exclude(
+        classified_at=None
+    ).update(material_changed_at=timezone.now())
+    record_event(organization=model.organization, actor=acting.user, action="model.updated", obj=model,
+                 changes=changes)
+    return model
+
+
+@transaction.atomic
+def archive_model(*, model: AIModel, acting) -> AIModel:
+    _require_edit(acting)
+    model.archived_at = timezone.now()
+    model.save(update_fields=["archived_at", "updated_at"])
+    record_event(organization=model.organization, actor=acting.user, action="model.archived", obj=model)
+    return model
+
+
+VENDOR_FIELDS = ("name", "website", "contact_email", "country", "notes")
+
+
+@transaction.atomic
+def create_vendor(*, organization, acting, data: dict) -> Vendor:
+    _require_edit(acting)
+    if Vendor.objects.filter(organization=organization, name__iexact=data.get("name", "").strip()).exists():
+        raise ValidationError({"name": "A vendor with this name is in the register already."})
+    vendor = Vendor(organization=organization, **{k: v for k, v in data.items() if k in VENDOR_FIELDS})
+    vendor.full_clean(exclude=["organization"])
+    vendor.save()
+    record_event(organization=organization, actor=acting.user, action="vendor.created", obj=vendor)
+    return vendor
+
+
+@transaction.atomic
+def update_vendor(*, vendor: Vendor, acting, data: dict) -> Vendor:
+    _require_edit(acting)
+    changes = {}
+    for field, value in data.items():
+        if field in VENDOR_FIELDS and getattr(vendor, field) != value:
+            changes[field] = [getattr(vendor, field), value]
+            setattr(vendor, field, value)
+    if changes:
+        vendor.full_clean(exclude=["organization"])
+        vendor.save()
+        record_event(organization=vendor.organization, actor=acting.user, action="vendor.updated",
+                     obj=vendor, changes=changes)
+    return vendor
+
+
+@transaction.atomic
+def archive_vendor(*, vendor: Vendor, acting) -> Vendor:
+    _require_edit(acting)
+    vendor.archived_at = timezone.now()
+    vendor.save(update_fields=["archived_at", "updated_at"])
+    record_event(organization=vendor.organization, actor=acting.user, action="vendor.archived", obj=vendor)
+    return vendor
