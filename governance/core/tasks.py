@@ -15,6 +15,8 @@ class TenantTask(DjangoTask):
     """
 
     abstract = True
+    # Callers pass organization_id; the body takes organization: skip Celery's signature check.
+    typing = False
     acks_late = True
     # Late acknowledgement plus idempotent bodies: a worker lost mid-task re-runs it safely.
     reject_on_worker_lost = True

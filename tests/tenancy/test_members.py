@@ -15,13 +15,24 @@ from governance.tenancy.models import Invitation, Membership
 from governance.tenancy.roles import Role
 
 
+@pytest.fixture
+def invite(client, django_capture_on_commit_callbacks):
+    """Post the invitation form and run its on-commit email task, as a real commit would."""
+
+    def post(email, role):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/o/acme/members/", {"email": email, "role": role})
+
+    return post
+
+
 def _link(outbox):
     return re.search(r"https?://[^/]+(/invitations/\S+/)", outbox[-1].body).group(1)
 
 
-def test_an_admin_invites_by_email_and_the_invitee_joins(world, client):
+def test_an_admin_invites_by_email_and_the_invitee_joins(world, client, invite):
     client.force_login(world.alice)
-    response = client.post("/o/acme/members/", {"email": "dora@acme.test", "role": "contributor"})
+    response = invite("dora@acme.test", "contributor")
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["dora@acme.test"]
     link = _link(mail.outbox)
@@ -38,9 +49,9 @@ def test_an_admin_invites_by_email_and_the_invitee_joins(world, client):
     assert "invitation.created" in actions and "invitation.accepted" in actions
 
 
-def test_an_expired_invitation_says_so(world, client):
+def test_an_expired_invitation_says_so(world, client, invite):
     client.force_login(world.alice)
-    client.post("/o/acme/members/", {"email": "dora@acme.test", "role": "contributor"})
+    invite("dora@acme.test", "contributor")
     link = _link(mail.outbox)
     with scopes_disabled():
         Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
@@ -55,9 +66,9 @@ def test_a_made_up_invitation_link_is_404_with_a_message(db, client):
     assert response.status_code == 404 and b"not valid" in response.content
 
 
-def test_an_invitation_for_someone_else_is_refused(world, client):
+def test_an_invitation_for_someone_else_is_refused(world, client, invite):
     client.force_login(world.alice)
-    client.post("/o/acme/members/", {"email": "dora@acme.test", "role": "contributor"})
+    invite("dora@acme.test", "contributor")
     link = _link(mail.outbox)
     client.force_login(world.charlie)
     response = client.post(link)
@@ -66,9 +77,9 @@ def test_an_invitation_for_someone_else_is_refused(world, client):
         assert not Membership.objects.filter(user=world.charlie, organization=world.acme).exists()
 
 
-def test_an_invitation_is_used_only_once(world, client):
+def test_an_invitation_is_used_only_once(world, client, invite):
     client.force_login(world.alice)
-    client.post("/o/acme/members/", {"email": "charlie@globex.test", "role": "board"})
+    invite("charlie@globex.test", "board")
     link = _link(mail.outbox)
     client.force_login(world.charlie)
     assert client.post(link).status_code == 302
