@@ -13,7 +13,8 @@ from governance.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("ANNEX_VAR_DIR", str(BASE_DIR / "var")))
-for _sub in ("", "celery/queue", "celery/processed", "celery/results", "media", "staticfiles"):
+for _sub in ("", "celery/queue", "celery/processed", "celery/control", "celery/results", "media",
+             "staticfiles"):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -215,6 +216,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")

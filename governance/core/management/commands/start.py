@@ -48,6 +48,8 @@ class Command(BaseCommand):
         if logins:
             print_logins(self.stdout, logins)
         self.stdout.write(f"\nAPI docs: {url}api/v1/docs/   Stop with Ctrl+C.\n")
+        # Stop the worker too when this process is told to stop.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
         finally:
