@@ -13,8 +13,15 @@ from governance.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("ANNEX_VAR_DIR", str(BASE_DIR / "var")))
-for _sub in ("", "celery/queue", "celery/processed", "celery/control", "celery/results", "media",
-             "staticfiles"):
+for _sub in (
+    "",
+    "celery/queue",
+    "celery/processed",
+    "celery/control",
+    "celery/results",
+    "media",
+    "staticfiles",
+):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -83,7 +90,9 @@ TEMPLATES = [
 
 # Database: SQLite by default (the embedded start); DATABASE_URL selects PostgreSQL (psycopg 3).
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'annex.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the web process and the local Celery worker share the file without lock errors.
@@ -128,7 +137,9 @@ INVITATION_TTL_DAYS = env_int("ANNEX_INVITATION_TTL_DAYS", 7)
 # Cache: local memory by default; REDIS_URL shares it between processes in production.
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

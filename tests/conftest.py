@@ -16,7 +16,13 @@ from governance.celery import app as celery_app
 from governance.tenancy import services
 from governance.tenancy.models import Membership, Organization
 from governance.tenancy.roles import Role
-from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory, auditor_expiry
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    auditor_expiry,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -85,8 +91,11 @@ def api_token(db):
     def issue(organization, acting, scope="read_write", **kwargs):
         with scopes_disabled():
             return services.issue_api_token(
-                organization=organization, name=kwargs.pop("name", "CI token"), scope=scope,
-                acting=acting, **kwargs,
+                organization=organization,
+                name=kwargs.pop("name", "CI token"),
+                scope=scope,
+                acting=acting,
+                **kwargs,
             )
 
     return issue

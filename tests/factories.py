@@ -19,6 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.Faker("name")
+
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
         self.set_password(extracted or PASSWORD)

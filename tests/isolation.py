@@ -15,7 +15,9 @@ from governance.tenancy.models import Invitation
 def _invitation(world):
     with scopes_disabled():
         invitation, _secret = services.invite_member(
-            organization=world.acme, email="dora@acme.test", role="contributor",
+            organization=world.acme,
+            email="dora@acme.test",
+            role="contributor",
             acting=world.alice_membership,
         )
         return invitation.uuid
@@ -24,7 +26,9 @@ def _invitation(world):
 def _token(world):
     with scopes_disabled():
         token, _secret = services.issue_api_token(
-            organization=world.acme, name="Acme registry", scope="read_write",
+            organization=world.acme,
+            name="Acme registry",
+            scope="read_write",
             acting=world.alice_membership,
         )
         return token.uuid

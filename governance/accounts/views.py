@@ -48,7 +48,8 @@ def account_view(request):
         messages.success(request, "Your details are saved.")
         return redirect("accounts:account")
     return render(
-        request, "accounts/account.html",
+        request,
+        "accounts/account.html",
         {"form": form, "memberships": memberships_for_user(request.user)},
     )
 

@@ -17,8 +17,16 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "created_at", "actor", "via", "action", "object_type", "object_id",
-            "object_repr", "changes", "ip_address",
+            "id",
+            "created_at",
+            "actor",
+            "via",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "ip_address",
         ]
 
 

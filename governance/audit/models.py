@@ -14,7 +14,9 @@ class AuditEvent(models.Model):
     """One recorded action, written in the same transaction as the change it records."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audit_events")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_events"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -36,8 +38,12 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
             models.Index(fields=["organization", "action"], name="audit_org_action"),
-            models.Index(fields=["organization", "object_type", "object_id"], name="audit_org_object"),
+            models.Index(
+                fields=["organization", "object_type", "object_id"], name="audit_org_object"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )

@@ -16,7 +16,9 @@ def get_event(organization, event_uuid) -> AuditEvent:
     return event
 
 
-def filter_events(qs, *, action: str = "", actor: str = "", object_id: str = "", since=None, until=None):
+def filter_events(
+    qs, *, action: str = "", actor: str = "", object_id: str = "", since=None, until=None
+):
     """Narrow events by action prefix, actor email, object id and a date range."""
     if action:
         qs = qs.filter(action__startswith=action)

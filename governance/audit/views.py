@@ -23,9 +23,14 @@ def event_list(request, org_slug):
     querystring = params.copy()
     querystring.pop("page", None)
     return render(
-        request, "audit/event_list.html",
-        {"page_obj": page, "events": page.object_list, "filters": filters,
-         "querystring": querystring.urlencode()},
+        request,
+        "audit/event_list.html",
+        {
+            "page_obj": page,
+            "events": page.object_list,
+            "filters": filters,
+            "querystring": querystring.urlencode(),
+        },
     )
 
 

@@ -48,7 +48,9 @@ def error_body(status_code: int, code: str, message: str, fields: dict | None = 
 def exception_handler(exc, context):
     """Answer every API error as {"error": {"status", "code", "message", "fields"?}}."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

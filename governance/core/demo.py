@@ -76,13 +76,21 @@ def build_demo() -> DemoResult:
             Membership.objects.get_or_create(
                 organization=second, user=User.objects.get(email=email), defaults={"role": role}
             )
-        owner_membership = Membership.objects.get(organization=org, role=Role.OWNER, user__email=DEMO_PEOPLE[0][0])
+        owner_membership = Membership.objects.get(
+            organization=org, role=Role.OWNER, user__email=DEMO_PEOPLE[0][0]
+        )
         if not ApiToken.objects.filter(organization=org).exists():
             services.issue_api_token(
-                organization=org, name="MLflow model registry", scope=ApiToken.Scope.READ_WRITE,
-                acting=owner_membership, service_account="MLflow sync",
+                organization=org,
+                name="MLflow model registry",
+                scope=ApiToken.Scope.READ_WRITE,
+                acting=owner_membership,
+                service_account="MLflow sync",
             )
-        members = {m.user.email: m for m in Membership.objects.filter(organization=org).select_related("user")}
+        members = {
+            m.user.email: m
+            for m in Membership.objects.filter(organization=org).select_related("user")
+        }
     for dotted in DEMO_STEPS:
         with scope(organization=org):
             import_string(dotted)(org, members)

@@ -55,11 +55,12 @@ def bad_request(request, exception=None):
 
 def server_error(request):
     if _wants_json(request):
-        return JsonResponse(error_body(500, "server_error", "Something went wrong on our side."), status=500)
+        return JsonResponse(
+            error_body(500, "server_error", "Something went wrong on our side."), status=500
+        )
     # No context processors: the database may be the thing that failed.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
 

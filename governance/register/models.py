@@ -76,7 +76,9 @@ class Vendor(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="vendor_unique_name_per_org")
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="vendor_unique_name_per_org"
+            )
         ]
 
     def __str__(self):
@@ -91,7 +93,9 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name_per_org")
+        ]
 
     def __str__(self):
         return self.name
@@ -120,11 +124,15 @@ class AIModel(models.Model):
         API = "api", _("Created through the API")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="ai_models")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="ai_models"
+    )
     name = models.CharField(max_length=200)
     version = models.CharField(max_length=100, blank=True)
     provider = models.CharField(max_length=200, blank=True)
-    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="models")
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="models"
+    )
     licence = models.CharField(max_length=100, blank=True)
     model_type = models.CharField(max_length=32, choices=ModelType.choices, default=ModelType.OTHER)
     is_general_purpose = models.BooleanField(default=False)
@@ -150,7 +158,8 @@ class AIModel(models.Model):
         ordering = ["name", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name", "version"], name="aimodel_unique_name_version_per_org"
+                fields=["organization", "name", "version"],
+                name="aimodel_unique_name_version_per_org",
             )
         ]
 
@@ -162,12 +171,18 @@ class AISystem(models.Model):
     """An AI system in the organisation's register."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="ai_systems")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="ai_systems"
+    )
     name = models.CharField(max_length=200)
     reference = models.CharField(
-        max_length=60, blank=True, help_text=_("Your own identifier, e.g. from a CMDB or inventory.")
+        max_length=60,
+        blank=True,
+        help_text=_("Your own identifier, e.g. from a CMDB or inventory."),
     )
-    intended_purpose = models.TextField(help_text=_("What the system is for, as its provider states it (Art. 3(12))."))
+    intended_purpose = models.TextField(
+        help_text=_("What the system is for, as its provider states it (Art. 3(12)).")
+    )
     description = models.TextField(blank=True)
     business_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -175,14 +190,18 @@ class AISystem(models.Model):
     technical_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    operator_role = models.CharField(max_length=32, choices=OperatorRole.choices, default=OperatorRole.DEPLOYER)
+    operator_role = models.CharField(
+        max_length=32, choices=OperatorRole.choices, default=OperatorRole.DEPLOYER
+    )
     lifecycle_stage = models.CharField(
         max_length=32, choices=LifecycleStage.choices, default=LifecycleStage.PLANNED
     )
     deployment_context = models.CharField(
         max_length=32, choices=DeploymentContext.choices, default=DeploymentContext.INTERNAL
     )
-    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="systems")
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="systems"
+    )
     ai_models = models.ManyToManyField(AIModel, blank=True, related_name="systems")
     processes_personal_data = models.BooleanField(default=False)
     processes_biometric_data = models.BooleanField(default=False)
@@ -190,11 +209,15 @@ class AISystem(models.Model):
         default=False, help_text=_("Special categories of personal data (GDPR Art. 9).")
     )
     affected_persons = models.JSONField(default=list, blank=True)
-    human_oversight = models.TextField(blank=True, help_text=_("How people oversee the system (Art. 14)."))
+    human_oversight = models.TextField(
+        blank=True, help_text=_("How people oversee the system (Art. 14).")
+    )
     placed_on_market_on = models.DateField(null=True, blank=True)
     put_into_service_on = models.DateField(null=True, blank=True)
     eu_database_id = models.CharField(
-        max_length=100, blank=True, help_text=_("Registration number in the EU database (Art. 49, Art. 71).")
+        max_length=100,
+        blank=True,
+        help_text=_("Registration number in the EU database (Art. 49, Art. 71)."),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="systems")
 
@@ -218,7 +241,9 @@ class AISystem(models.Model):
         ordering = ["name"]
         permissions = [("edit_own_aisystem", "Can edit this AI system as its owner")]
         indexes = [
-            models.Index(fields=["organization", "archived_at", "name"], name="aisystem_org_active_name"),
+            models.Index(
+                fields=["organization", "archived_at", "name"], name="aisystem_org_active_name"
+            ),
             models.Index(fields=["organization", "risk_tier"], name="aisystem_org_tier"),
             models.Index(fields=["organization", "operator_role"], name="aisystem_org_role"),
             models.Index(fields=["organization", "lifecycle_stage"], name="aisystem_org_stage"),
@@ -232,5 +257,7 @@ class AISystem(models.Model):
     def needs_rescreening(self) -> bool:
         """True when a material edit came after the last classification."""
         return bool(
-            self.classified_at and self.material_changed_at and self.material_changed_at > self.classified_at
+            self.classified_at
+            and self.material_changed_at
+            and self.material_changed_at > self.classified_at
         )

@@ -48,7 +48,12 @@ def models_of(organization, *, include_archived: bool = False):
 
 
 def get_model(organization, model_uuid) -> AIModel:
-    model = models_of(organization, include_archived=True).select_related("vendor").filter(uuid=model_uuid).first()
+    model = (
+        models_of(organization, include_archived=True)
+        .select_related("vendor")
+        .filter(uuid=model_uuid)
+        .first()
+    )
     if model is None:
         raise Http404("No such AI model.")
     return model
@@ -70,3 +75,99 @@ def get_vendor(organization, vendor_uuid) -> Vendor:
 
 def tags_of(organization):
     return Tag.objects.filter(organization=organization)
+
+
+# --- Lists, filters and pages ---------------------------------------------------------------
+
+# The columns a register list row shows; everything else stays in the database.
+LIST_FIELDS = (
+    "id",
+    "uuid",
+    "organization_id",
+    "name",
+    "reference",
+    "operator_role",
+    "lifecycle_stage",
+    "deployment_context",
+    "risk_tier",
+    "gpai_tier",
+    "classified_at",
+    "material_changed_at",
+    "updated_at",
+    "archived_at",
+    "vendor__id",
+    "vendor__uuid",
+    "vendor__name",
+    "business_owner__id",
+    "business_owner__email",
+    "business_owner__full_name",
+    "technical_owner__id",
+    "technical_owner__email",
+    "technical_owner__full_name",
+)
+
+
+def systems_for_table(organization):
+    """Return systems (archived included) with only a list row's columns, tags prefetched."""
+    return systems_for_list(organization, include_archived=True).only(*LIST_FIELDS)
+
+
+def systems_for_api(organization):
+    """Return systems (archived included) with what the API shows, in a fixed number of queries."""
+    return systems_for_list(organization, include_archived=True).prefetch_related(
+        Prefetch(
+            "ai_models",
+            queryset=AIModel.objects.filter(organization=organization).only("id", "uuid"),
+        )
+    )
+
+
+def systems_for_export(organization):
+    """Return systems (archived included) with their tags and models, for a spreadsheet."""
+    return systems_for_list(organization, include_archived=True).prefetch_related(
+        Prefetch(
+            "ai_models",
+            queryset=AIModel.objects.filter(organization=organization).only(
+                "id", "name", "version"
+            ),
+        )
+    )
+
+
+def owner_choices(organization):
+    """Return the people who can own a system: members of the organisation, not service accounts."""
+    from governance.accounts.models import User
+
+    # One membership per user and organisation: the join makes no duplicates.
+    return User.objects.filter(
+        memberships__organization=organization, is_service_account=False
+    ).order_by("full_name", "email")
+
+
+def list_filter_options(organization) -> dict:
+    """Return the choices of the register list's filters, in three queries whatever the size."""
+    return {
+        "owners": list(owner_choices(organization).only("id", "uuid", "email", "full_name")),
+        "vendors": list(vendors_of(organization).only("id", "uuid", "name")),
+        "tags": list(tags_of(organization).values_list("name", flat=True)),
+    }
+
+
+def models_of_system(system):
+    return system.ai_models.filter(organization_id=system.organization_id).select_related("vendor")
+
+
+def systems_using_model(model):
+    return systems_of(model.organization).filter(ai_models=model).select_related("business_owner")
+
+
+def systems_of_vendor(vendor):
+    return systems_of(vendor.organization).filter(vendor=vendor).select_related("business_owner")
+
+
+def models_of_vendor(vendor):
+    return models_of(vendor.organization).filter(vendor=vendor)
+
+
+def models_for_list(organization, *, include_archived: bool = False):
+    return models_of(organization, include_archived=include_archived).select_related("vendor")

@@ -13,16 +13,37 @@ from governance.tenancy.roles import Action, Role
 # for re-screening when it has been classified before.
 MATERIAL_FIELDS = frozenset(
     {
-        "intended_purpose", "operator_role", "deployment_context", "lifecycle_stage",
-        "processes_personal_data", "processes_biometric_data", "processes_special_categories",
-        "affected_persons", "placed_on_market_on", "put_into_service_on", "ai_models",
+        "intended_purpose",
+        "operator_role",
+        "deployment_context",
+        "lifecycle_stage",
+        "processes_personal_data",
+        "processes_biometric_data",
+        "processes_special_categories",
+        "affected_persons",
+        "placed_on_market_on",
+        "put_into_service_on",
+        "ai_models",
     }
 )
 SYSTEM_FIELDS = (
-    "name", "reference", "intended_purpose", "description", "business_owner", "technical_owner",
-    "operator_role", "lifecycle_stage", "deployment_context", "vendor",
-    "processes_personal_data", "processes_biometric_data", "processes_special_categories",
-    "affected_persons", "human_oversight", "placed_on_market_on", "put_into_service_on",
+    "name",
+    "reference",
+    "intended_purpose",
+    "description",
+    "business_owner",
+    "technical_owner",
+    "operator_role",
+    "lifecycle_stage",
+    "deployment_context",
+    "vendor",
+    "processes_personal_data",
+    "processes_biometric_data",
+    "processes_special_categories",
+    "affected_persons",
+    "human_oversight",
+    "placed_on_market_on",
+    "put_into_service_on",
     "eu_database_id",
 )
 OWNER_PERMISSION = "register.edit_own_aisystem"
@@ -31,7 +52,10 @@ OWNER_PERMISSION = "register.edit_own_aisystem"
 def can_edit_system(membership, system: AISystem) -> bool:
     """Return whether the member may edit the system (by role, or as a granted owner)."""
     return can_edit_object(
-        membership, system, any_action=Action.EDIT_REGISTER, own_action=Action.EDIT_OWN_SYSTEMS,
+        membership,
+        system,
+        any_action=Action.EDIT_REGISTER,
+        own_action=Action.EDIT_OWN_SYSTEMS,
         perm=OWNER_PERMISSION,
     )
 
@@ -47,10 +71,14 @@ def _check_same_org(organization, **objects):
                 # A user: owners must be members of the organisation.
                 from governance.tenancy.models import Membership
 
-                if not Membership.objects.with_scopes_disabled().filter(
-                    organization=organization, user=item
-                ).exists():
-                    raise ValidationError({field: f"{item} is not a member of {organization.name}."})
+                if (
+                    not Membership.objects.with_scopes_disabled()
+                    .filter(organization=organization, user=item)
+                    .exists()
+                ):
+                    raise ValidationError(
+                        {field: f"{item} is not a member of {organization.name}."}
+                    )
             elif org_id != organization.pk:
                 raise ValidationError({field: "Pick one of your organisation's own records."})
 
@@ -58,11 +86,15 @@ def _check_same_org(organization, **objects):
 def set_tags(system: AISystem, names) -> list[str]:
     """Replace the system's tags with these names, making tags on first use."""
     clean = sorted({n.strip()[:60] for n in names if n and n.strip()}, key=str.lower)
-    existing = {t.name: t for t in Tag.objects.filter(organization=system.organization, name__in=clean)}
+    existing = {
+        t.name: t for t in Tag.objects.filter(organization=system.organization, name__in=clean)
+    }
     missing = [Tag(organization=system.organization, name=n) for n in clean if n not in existing]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {t.name: t for t in Tag.objects.filter(organization=system.organization, name__in=clean)}
+        existing = {
+            t.name: t for t in Tag.objects.filter(organization=system.organization, name__in=clean)
+        }
     system.tags.set(existing.values())
     return clean
 
@@ -88,8 +120,11 @@ def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) ->
     if unknown:
         raise ValidationError({k: "Unknown field." for k in unknown})
     _check_same_org(
-        organization, vendor=data.get("vendor"), ai_models=list(ai_models),
-        business_owner=data.get("business_owner"), technical_owner=data.get("technical_owner"),
+        organization,
+        vendor=data.get("vendor"),
+        ai_models=list(ai_models),
+        business_owner=data.get("business_owner"),
+        technical_owner=data.get("technical_owner"),
     )
     system = AISystem(organization=organization, created_by=acting.user, **data)
     if not acting.can(Action.EDIT_REGISTER) and system.business_owner_id is None:
@@ -102,7 +137,10 @@ def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) ->
     tag_names = set_tags(system, tags) if tags else []
     _grant_owners(system)
     record_event(
-        organization=organization, actor=acting.user, action="system.created", obj=system,
+        organization=organization,
+        actor=acting.user,
+        action="system.created",
+        obj=system,
         changes={"name": system.name, "operator_role": system.operator_role, "tags": tag_names},
     )
     return system
@@ -127,8 +165,11 @@ def update_system(*, system: AISystem, acting, data: dict, ai_models=None, tags=
     if unknown:
         raise ValidationError({k: "Unknown field." for k in unknown})
     _check_same_org(
-        system.organization, vendor=data.get("vendor"), ai_models=list(ai_models or []),
-        business_owner=data.get("business_owner"), technical_owner=data.get("technical_owner"),
+        system.organization,
+        vendor=data.get("vendor"),
+        ai_models=list(ai_models or []),
+        business_owner=data.get("business_owner"),
+        technical_owner=data.get("technical_owner"),
     )
     changes = {}
     for field, value in data.items():
@@ -155,7 +196,10 @@ def update_system(*, system: AISystem, acting, data: dict, ai_models=None, tags=
     system.save()
     _grant_owners(system)
     record_event(
-        organization=system.organization, actor=acting.user, action="system.updated", obj=system,
+        organization=system.organization,
+        actor=acting.user,
+        action="system.updated",
+        obj=system,
         changes=changes,
     )
     return system
@@ -170,7 +214,9 @@ def archive_system(*, system: AISystem, acting) -> AISystem:
         raise ValidationError("This system is archived already.")
     system.archived_at = timezone.now()
     system.save(update_fields=["archived_at", "updated_at"])
-    record_event(organization=system.organization, actor=acting.user, action="system.archived", obj=system)
+    record_event(
+        organization=system.organization, actor=acting.user, action="system.archived", obj=system
+    )
     return system
 
 
@@ -182,14 +228,28 @@ def restore_system(*, system: AISystem, acting) -> AISystem:
         raise ValidationError("This system is not archived.")
     system.archived_at = None
     system.save(update_fields=["archived_at", "updated_at"])
-    record_event(organization=system.organization, actor=acting.user, action="system.restored", obj=system)
+    record_event(
+        organization=system.organization, actor=acting.user, action="system.restored", obj=system
+    )
     return system
 
 
 MODEL_FIELDS = (
-    "name", "version", "provider", "vendor", "licence", "model_type", "is_general_purpose",
-    "training_compute_flops", "is_open_source", "base_model", "intended_use", "limitations",
-    "training_data", "evaluations", "languages",
+    "name",
+    "version",
+    "provider",
+    "vendor",
+    "licence",
+    "model_type",
+    "is_general_purpose",
+    "training_compute_flops",
+    "is_open_source",
+    "base_model",
+    "intended_use",
+    "limitations",
+    "training_data",
+    "evaluations",
+    "languages",
 )
 
 
@@ -199,7 +259,9 @@ def _require_edit(acting):
 
 
 @transaction.atomic
-def create_model(*, organization, acting, data: dict, source: str = AIModel.Source.MANUAL) -> AIModel:
+def create_model(
+    *, organization, acting, data: dict, source: str = AIModel.Source.MANUAL
+) -> AIModel:
     """Add a model to the register."""
     _require_edit(acting)
     unknown = set(data) - set(MODEL_FIELDS)
@@ -209,12 +271,17 @@ def create_model(*, organization, acting, data: dict, source: str = AIModel.Sour
     if AIModel.objects.filter(
         organization=organization, name=data.get("name", ""), version=data.get("version", "")
     ).exists():
-        raise ValidationError({"name": "A model with this name and version is in the register already."})
+        raise ValidationError(
+            {"name": "A model with this name and version is in the register already."}
+        )
     model = AIModel(organization=organization, created_by=acting.user, source=source, **data)
     model.full_clean(exclude=["organization", "created_by"])
     model.save()
     record_event(
-        organization=organization, actor=acting.user, action="model.created", obj=model,
+        organization=organization,
+        actor=acting.user,
+        action="model.created",
+        obj=model,
         changes={"source": source},
     )
     return model
@@ -240,8 +307,13 @@ def update_model(*, model: AIModel, acting, data: dict) -> AIModel:
     AISystem.objects.filter(organization=model.organization, ai_models=model).exclude(
         classified_at=None
     ).update(material_changed_at=timezone.now())
-    record_event(organization=model.organization, actor=acting.user, action="model.updated", obj=model,
-                 changes=changes)
+    record_event(
+        organization=model.organization,
+        actor=acting.user,
+        action="model.updated",
+        obj=model,
+        changes=changes,
+    )
     return model
 
 
@@ -250,7 +322,9 @@ def archive_model(*, model: AIModel, acting) -> AIModel:
     _require_edit(acting)
     model.archived_at = timezone.now()
     model.save(update_fields=["archived_at", "updated_at"])
-    record_event(organization=model.organization, actor=acting.user, action="model.archived", obj=model)
+    record_event(
+        organization=model.organization, actor=acting.user, action="model.archived", obj=model
+    )
     return model
 
 
@@ -260,9 +334,13 @@ VENDOR_FIELDS = ("name", "website", "contact_email", "country", "notes")
 @transaction.atomic
 def create_vendor(*, organization, acting, data: dict) -> Vendor:
     _require_edit(acting)
-    if Vendor.objects.filter(organization=organization, name__iexact=data.get("name", "").strip()).exists():
+    if Vendor.objects.filter(
+        organization=organization, name__iexact=data.get("name", "").strip()
+    ).exists():
         raise ValidationError({"name": "A vendor with this name is in the register already."})
-    vendor = Vendor(organization=organization, **{k: v for k, v in data.items() if k in VENDOR_FIELDS})
+    vendor = Vendor(
+        organization=organization, **{k: v for k, v in data.items() if k in VENDOR_FIELDS}
+    )
     vendor.full_clean(exclude=["organization"])
     vendor.save()
     record_event(organization=organization, actor=acting.user, action="vendor.created", obj=vendor)
@@ -280,8 +358,13 @@ def update_vendor(*, vendor: Vendor, acting, data: dict) -> Vendor:
     if changes:
         vendor.full_clean(exclude=["organization"])
         vendor.save()
-        record_event(organization=vendor.organization, actor=acting.user, action="vendor.updated",
-                     obj=vendor, changes=changes)
+        record_event(
+            organization=vendor.organization,
+            actor=acting.user,
+            action="vendor.updated",
+            obj=vendor,
+            changes=changes,
+        )
     return vendor
 
 
@@ -290,5 +373,7 @@ def archive_vendor(*, vendor: Vendor, acting) -> Vendor:
     _require_edit(acting)
     vendor.archived_at = timezone.now()
     vendor.save(update_fields=["archived_at", "updated_at"])
-    record_event(organization=vendor.organization, actor=acting.user, action="vendor.archived", obj=vendor)
+    record_event(
+        organization=vendor.organization, actor=acting.user, action="vendor.archived", obj=vendor
+    )
     return vendor

@@ -1,6 +1,5 @@
 """REST API for the organisation, its members, invitations and API tokens."""
 
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -55,7 +54,10 @@ class InvitationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     role = serializers.ChoiceField(choices=[(r.value, r.label) for r in INVITABLE_ROLES])
     access_days = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=366,
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=366,
         help_text="For auditors: days of access after acceptance.",
     )
     status = serializers.CharField(read_only=True)
@@ -63,14 +65,25 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "access_days", "status", "invited_by", "created_at", "expires_at"]
+        fields = [
+            "id",
+            "email",
+            "role",
+            "access_days",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+        ]
         read_only_fields = ["created_at", "expires_at"]
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     service_account = serializers.CharField(
-        source="user.full_name", required=False, allow_blank=True,
+        source="user.full_name",
+        required=False,
+        allow_blank=True,
         help_text="The service account that acts with this token; made on first use.",
     )
     status = serializers.CharField(read_only=True)
@@ -79,8 +92,17 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = [
-            "id", "name", "prefix", "scope", "service_account", "status", "expires_at",
-            "created_by", "created_at", "last_used_at", "revoked_at",
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "service_account",
+            "status",
+            "expires_at",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
         ]
         read_only_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
 
@@ -127,7 +149,8 @@ class OrganizationView(OrganizationScopedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         if "name" in serializer.validated_data:
             services.rename_organization(
-                organization=self.organization, name=serializer.validated_data["name"],
+                organization=self.organization,
+                name=serializer.validated_data["name"],
                 acting=self.membership,
             )
         return Response(OrganizationSerializer(self.organization).data)
@@ -173,7 +196,8 @@ class MemberViewSet(
     def perform_update(self, serializer):
         data = serializer.validated_data
         services.change_member_role(
-            membership=serializer.instance, role=data.get("role", serializer.instance.role),
+            membership=serializer.instance,
+            role=data.get("role", serializer.instance.role),
             acting=self.membership,
             access_expires_at=data.get("access_expires_at", serializer.instance.access_expires_at),
         )
@@ -205,8 +229,11 @@ class InvitationViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         invitation, _secret = services.invite_member(
-            organization=self.organization, email=data["email"], role=data["role"],
-            acting=self.membership, access_days=data.get("access_days"),
+            organization=self.organization,
+            email=data["email"],
+            role=data["role"],
+            acting=self.membership,
+            access_days=data.get("access_days"),
         )
         serializer.instance = invitation
 
@@ -241,8 +268,10 @@ class ApiTokenViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         token, full = services.issue_api_token(
-            organization=self.organization, name=data["name"],
-            scope=data.get("scope", ApiToken.Scope.READ), acting=self.membership,
+            organization=self.organization,
+            name=data["name"],
+            scope=data.get("scope", ApiToken.Scope.READ),
+            acting=self.membership,
             service_account=data.get("user", {}).get("full_name", ""),
             expires_at=data.get("expires_at"),
         )
@@ -250,13 +279,12 @@ class ApiTokenViewSet(
         body["token"] = full
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=["tokens"], summary="Revoke an API token", request=None,
-                   responses=ApiTokenSerializer)
+    @extend_schema(
+        tags=["tokens"], summary="Revoke an API token", request=None, responses=ApiTokenSerializer
+    )
     @action(detail=True, methods=["post"])
     def revoke(self, request, *args, **kwargs):
         token = self.get_object()
         services.revoke_api_token(token=token, acting=self.membership)
         token.refresh_from_db()
         return Response(ApiTokenSerializer(token).data)
-
-

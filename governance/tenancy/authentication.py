@@ -15,7 +15,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].decode(errors="replace").lower() not in self.keywords:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send the token as 'Authorization: Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(
+                "Send the token as 'Authorization: Bearer <token>'."
+            )
         full = header[1].decode(errors="replace")
         prefix = split_api_token(full)
         token = find_token_by_prefix(prefix) if prefix else None

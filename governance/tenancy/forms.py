@@ -17,25 +17,33 @@ class OrganizationForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
-        label=_("Role"), choices=[(r.value, r.label) for r in INVITABLE_ROLES],
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in INVITABLE_ROLES],
         initial=Role.CONTRIBUTOR,
     )
     access_days = forms.IntegerField(
-        label=_("Auditor access (days)"), required=False, min_value=1, max_value=366,
+        label=_("Auditor access (days)"),
+        required=False,
+        min_value=1,
+        max_value=366,
         help_text=_("Auditors only: access ends this many days after they accept."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("role") == Role.AUDITOR and not cleaned.get("access_days"):
-            self.add_error("access_days", _("Auditor access is time-limited: give a number of days."))
+            self.add_error(
+                "access_days", _("Auditor access is time-limited: give a number of days.")
+            )
         return cleaned
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in INVITABLE_ROLES])
     access_expires_on = forms.DateField(
-        label=_("Access ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Access ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Auditors only: the last day of access."),
     )
 
@@ -44,7 +52,9 @@ class RoleForm(forms.Form):
         day = cleaned.get("access_expires_on")
         if cleaned.get("role") == Role.AUDITOR:
             if not day:
-                self.add_error("access_expires_on", _("Auditor access is time-limited: pick the last day."))
+                self.add_error(
+                    "access_expires_on", _("Auditor access is time-limited: pick the last day.")
+                )
             elif day < timezone.localdate():
                 self.add_error("access_expires_on", _("Pick today or a later day."))
         return cleaned
@@ -59,19 +69,26 @@ class RoleForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=100,
+        label=_("Token name"),
+        max_length=100,
         help_text=_("What uses it, e.g. 'MLflow model registry'."),
     )
     service_account = forms.CharField(
-        label=_("Service account"), max_length=100, required=False,
+        label=_("Service account"),
+        max_length=100,
+        required=False,
         help_text=_("The account that acts with this token. Leave empty to use the token name."),
     )
     scope = forms.ChoiceField(
-        label=_("Access"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ,
+        label=_("Access"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
         widget=forms.RadioSelect,
     )
     expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for a token that does not expire (not recommended)."),
     )
 

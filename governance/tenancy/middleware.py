@@ -1,7 +1,6 @@
 """Bind the organisation named in the URL to the request and scope every query to it."""
 
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
@@ -57,5 +56,3 @@ class OrganizationMiddleware:
                 remember_organization(request.user, slug)
             with scope(organization=membership.organization):
                 return self.get_response(request)
-
-

@@ -28,8 +28,12 @@ class Organization(models.Model):
 
 class Membership(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     # Auditors are time-limited: access ends at this moment (None: no end).
     access_expires_at = models.DateTimeField(null=True, blank=True)
@@ -40,7 +44,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organization", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user_per_org")
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="membership_unique_user_per_org"
+            )
         ]
         indexes = [models.Index(fields=["organization", "role"], name="membership_org_role")]
 
@@ -58,7 +64,9 @@ class Membership(models.Model):
 
 class Invitation(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     role = models.CharField(max_length=32, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -109,8 +117,12 @@ class ApiToken(models.Model):
         READ_WRITE = "read_write", _("Read and write")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)

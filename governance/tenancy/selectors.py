@@ -92,11 +92,7 @@ def find_token_by_prefix(prefix: str) -> ApiToken | None:
     """Return the token with this lookup prefix, with its organisation and user."""
     # Authentication happens before any organisation is known: the token names it.
     with scopes_disabled():
-        return (
-            ApiToken.objects.select_related("organization", "user")
-            .filter(prefix=prefix)
-            .first()
-        )
+        return ApiToken.objects.select_related("organization", "user").filter(prefix=prefix).first()
 
 
 def organization_counts(organization) -> dict:

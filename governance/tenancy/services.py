@@ -42,14 +42,19 @@ def create_organization(*, name: str, owner: User, slug: str = "") -> Organizati
     membership = Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
     record_event(organization=org, actor=owner, action="organization.created", obj=org)
     record_event(
-        organization=org, actor=owner, action="member.added", obj=membership,
+        organization=org,
+        actor=owner,
+        action="member.added",
+        obj=membership,
         changes={"role": [None, Role.OWNER]},
     )
     return org
 
 
 @transaction.atomic
-def rename_organization(*, organization: Organization, name: str, acting: Membership) -> Organization:
+def rename_organization(
+    *, organization: Organization, name: str, acting: Membership
+) -> Organization:
     """Rename the organisation (its address stays, so links keep working)."""
     _require(acting, Action.MANAGE_ORGANIZATION)
     name = name.strip()
@@ -59,8 +64,11 @@ def rename_organization(*, organization: Organization, name: str, acting: Member
     organization.name = name
     organization.save(update_fields=["name"])
     record_event(
-        organization=organization, actor=acting.user, action="organization.renamed",
-        obj=organization, changes={"name": [old, name]},
+        organization=organization,
+        actor=acting.user,
+        action="organization.renamed",
+        obj=organization,
+        changes={"name": [old, name]},
     )
     return organization
 
@@ -83,7 +91,11 @@ def _owner_count(organization) -> int:
 
 @transaction.atomic
 def invite_member(
-    *, organization: Organization, email: str, role: str, acting: Membership,
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    acting: Membership,
     access_days: int | None = None,
 ) -> tuple[Invitation, str]:
     """Invite a person by email; return the invitation and the link's secret (sent by email)."""
@@ -95,7 +107,9 @@ def invite_member(
         raise ValidationError({"access_days": "Give between 1 and 366 days of access."})
     _check_role_change(acting, role)
     with scopes_disabled():
-        already = Membership.objects.filter(organization=organization, user__email__iexact=email).exists()
+        already = Membership.objects.filter(
+            organization=organization, user__email__iexact=email
+        ).exists()
     if already:
         raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
     now = timezone.now()
@@ -114,7 +128,10 @@ def invite_member(
         expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
     record_event(
-        organization=organization, actor=acting.user, action="invitation.created", obj=invitation,
+        organization=organization,
+        actor=acting.user,
+        action="invitation.created",
+        obj=invitation,
         changes={"email": email, "role": role, "access_days": access_days},
     )
     from governance.tenancy.tasks import send_invitation_email
@@ -130,11 +147,15 @@ def revoke_invitation(*, invitation: Invitation, acting: Membership) -> Invitati
     """Withdraw a pending invitation; its link stops working at once."""
     _require(acting, Action.MANAGE_MEMBERS)
     if invitation.status != Invitation.Status.PENDING:
-        raise ValidationError(f"This invitation is {invitation.get_status_display().lower()} already.")
+        raise ValidationError(
+            f"This invitation is {invitation.get_status_display().lower()} already."
+        )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record_event(
-        organization=invitation.organization, actor=acting.user, action="invitation.revoked",
+        organization=invitation.organization,
+        actor=acting.user,
+        action="invitation.revoked",
         obj=invitation,
     )
     return invitation
@@ -165,11 +186,13 @@ def check_invitation(invitation: Invitation | None) -> Invitation:
 def accept_invitation(
     *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
 ) -> Membership:
-    """Join the organisation: as the signed-in user, or as a new account made from the invitation."""
+    """Join the organisation as the signed-in user, or as a new account made from the invitation."""
     # Lock the row so a double click cannot make two memberships.
     with scopes_disabled():
-        invitation = Invitation.objects.select_for_update().select_related("organization").get(
-            pk=invitation.pk
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organization")
+            .get(pk=invitation.pk)
         )
     check_invitation(invitation)
     if user is None:
@@ -192,7 +215,8 @@ def accept_invitation(
             else None
         )
         membership, created = Membership.objects.get_or_create(
-            organization=organization, user=user,
+            organization=organization,
+            user=user,
             defaults={"role": invitation.role, "access_expires_at": expires},
         )
     invitation.accepted_at = timezone.now()
@@ -202,7 +226,10 @@ def accept_invitation(
     )
     if created:
         record_event(
-            organization=organization, actor=user, action="member.added", obj=membership,
+            organization=organization,
+            actor=user,
+            action="member.added",
+            obj=membership,
             changes={"role": [None, membership.role]},
         )
     return membership
@@ -218,9 +245,17 @@ def change_member_role(
     if membership.role == Role.OWNER and not acting.can(Action.MANAGE_OWNERS):
         raise PermissionDenied("Only an owner can change an owner's role.")
     if membership.role == Role.SERVICE_ACCOUNT or role == Role.SERVICE_ACCOUNT:
-        raise ValidationError({"role": "Service accounts keep their role; revoke their tokens instead."})
-    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(membership.organization) <= 1:
-        raise ValidationError({"role": "An organisation needs at least one owner. Make someone else owner first."})
+        raise ValidationError(
+            {"role": "Service accounts keep their role; revoke their tokens instead."}
+        )
+    if (
+        membership.role == Role.OWNER
+        and role != Role.OWNER
+        and _owner_count(membership.organization) <= 1
+    ):
+        raise ValidationError(
+            {"role": "An organisation needs at least one owner. Make someone else owner first."}
+        )
     old = membership.role
     old_expiry = membership.access_expires_at
     membership.role = role
@@ -235,8 +270,11 @@ def change_member_role(
             membership.access_expires_at.isoformat() if membership.access_expires_at else None,
         ]
     record_event(
-        organization=membership.organization, actor=acting.user, action="member.role_changed",
-        obj=membership, changes=changes,
+        organization=membership.organization,
+        actor=acting.user,
+        action="member.role_changed",
+        obj=membership,
+        changes=changes,
     )
     return membership
 
@@ -249,14 +287,19 @@ def remove_member(*, membership: Membership, acting: Membership) -> None:
         if not acting.can(Action.MANAGE_OWNERS):
             raise PermissionDenied("Only an owner can remove an owner.")
         if _owner_count(membership.organization) <= 1:
-            raise ValidationError("An organisation needs at least one owner. Make someone else owner first.")
+            raise ValidationError(
+                "An organisation needs at least one owner. Make someone else owner first."
+            )
     if membership.role == Role.SERVICE_ACCOUNT:
         ApiToken.objects.filter(
             organization=membership.organization, user=membership.user, revoked_at=None
         ).update(revoked_at=timezone.now())
     record_event(
-        organization=membership.organization, actor=acting.user, action="member.removed",
-        obj=membership, changes={"email": membership.user.email, "role": membership.role},
+        organization=membership.organization,
+        actor=acting.user,
+        action="member.removed",
+        obj=membership,
+        changes={"email": membership.user.email, "role": membership.role},
     )
     membership.delete()
 
@@ -277,14 +320,21 @@ def _service_account(organization: Organization, name: str) -> User:
 
 @transaction.atomic
 def issue_api_token(
-    *, organization: Organization, name: str, scope: str, acting: Membership,
-    service_account: str = "", expires_at=None,
+    *,
+    organization: Organization,
+    name: str,
+    scope: str,
+    acting: Membership,
+    service_account: str = "",
+    expires_at=None,
 ) -> tuple[ApiToken, str]:
     """Issue a token for a service account; return it with the secret, which is shown once."""
     _require(acting, Action.MANAGE_TOKENS)
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Name the token after what uses it, e.g. 'MLflow registry'."})
+        raise ValidationError(
+            {"name": "Name the token after what uses it, e.g. 'MLflow registry'."}
+        )
     if scope not in ApiToken.Scope.values:
         raise ValidationError({"scope": f"'{scope}' is not a token scope (read or read_write)."})
     if expires_at is not None and expires_at <= timezone.now():
@@ -292,13 +342,25 @@ def issue_api_token(
     user = _service_account(organization, service_account.strip() or name)
     full, prefix, key_hash = new_api_token()
     token = ApiToken.objects.create(
-        organization=organization, user=user, name=name, prefix=prefix, key_hash=key_hash,
-        scope=scope, created_by=acting.user, expires_at=expires_at,
+        organization=organization,
+        user=user,
+        name=name,
+        prefix=prefix,
+        key_hash=key_hash,
+        scope=scope,
+        created_by=acting.user,
+        expires_at=expires_at,
     )
     record_event(
-        organization=organization, actor=acting.user, action="token.issued", obj=token,
-        changes={"scope": scope, "service_account": user.full_name,
-                 "expires_at": expires_at.isoformat() if expires_at else None},
+        organization=organization,
+        actor=acting.user,
+        action="token.issued",
+        obj=token,
+        changes={
+            "scope": scope,
+            "service_account": user.full_name,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
     )
     return token, full
 
@@ -311,7 +373,9 @@ def revoke_api_token(*, token: ApiToken, acting: Membership) -> ApiToken:
         raise ValidationError("This token was revoked already.")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record_event(organization=token.organization, actor=acting.user, action="token.revoked", obj=token)
+    record_event(
+        organization=token.organization, actor=acting.user, action="token.revoked", obj=token
+    )
     return token
 
 
@@ -332,7 +396,16 @@ def remember_organization(user: User, slug: str) -> None:
 
 
 __all__ = [
-    "accept_invitation", "change_member_role", "check_invitation", "create_organization",
-    "hash_secret", "invite_member", "issue_api_token", "remove_member", "rename_organization",
-    "revoke_api_token", "revoke_invitation", "touch_token",
+    "accept_invitation",
+    "change_member_role",
+    "check_invitation",
+    "create_organization",
+    "hash_secret",
+    "invite_member",
+    "issue_api_token",
+    "remove_member",
+    "rename_organization",
+    "revoke_api_token",
+    "revoke_invitation",
+    "touch_token",
 ]

@@ -10,7 +10,9 @@ urlpatterns = [
     path("members/<uuid:member_uuid>/", views.member_edit, name="member-edit"),
     path("members/<uuid:member_uuid>/remove/", views.member_remove, name="member-remove"),
     path(
-        "invitations/<uuid:invitation_uuid>/revoke/", views.invitation_revoke, name="invitation-revoke"
+        "invitations/<uuid:invitation_uuid>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
     ),
     path("tokens/", views.token_list, name="token-list"),
     path("tokens/new/", views.token_create, name="token-create"),

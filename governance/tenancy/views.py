@@ -29,9 +29,10 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def organization_home(request, org_slug):
     org = request.organization
     membership = request.membership
-    context = {"counts": selectors.organization_counts(org), "role_actions": sorted(
-        Action(a).label for a in ROLE_ACTIONS.get(membership.role, ())
-    )}
+    context = {
+        "counts": selectors.organization_counts(org),
+        "role_actions": sorted(Action(a).label for a in ROLE_ACTIONS.get(membership.role, ())),
+    }
     if membership.can(Action.VIEW_AUDIT):
         context["recent_events"] = list(events_of(org)[:8])
     return render(request, "tenancy/organization_home.html", context)
@@ -79,8 +80,10 @@ def member_list(request, org_slug):
         if form.is_valid():
             try:
                 invitation, _secret = services.invite_member(
-                    organization=org, email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"], acting=request.membership,
+                    organization=org,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    acting=request.membership,
                     access_days=form.cleaned_data.get("access_days"),
                 )
             except ValidationError as exc:
@@ -116,7 +119,9 @@ def member_edit(request, org_slug, member_uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.change_member_role(
-                membership=member, role=form.cleaned_data["role"], acting=request.membership,
+                membership=member,
+                role=form.cleaned_data["role"],
+                acting=request.membership,
                 access_expires_at=form.access_expires_at,
             )
         except ValidationError as exc:
@@ -124,7 +129,9 @@ def member_edit(request, org_slug, member_uuid):
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
         else:
-            messages.success(request, f"{member.user.display_name} is now {member.get_role_display()}.")
+            messages.success(
+                request, f"{member.user.display_name} is now {member.get_role_display()}."
+            )
             return redirect("tenancy:member-list", org_slug=org.slug)
     return render(request, "tenancy/member_edit.html", {"member": member, "form": form})
 
@@ -138,7 +145,9 @@ def member_remove(request, org_slug, member_uuid):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, f"{member.user.display_name} was removed from {request.organization.name}.")
+        messages.success(
+            request, f"{member.user.display_name} was removed from {request.organization.name}."
+        )
     if member.user_id == request.user.id:
         return redirect("home")
     return redirect("tenancy:member-list", org_slug=org_slug)
@@ -163,31 +172,49 @@ def invitation_accept(request, secret):
     try:
         services.check_invitation(invitation)
     except services.InvitationUnusable as exc:
-        return render(request, "tenancy/invitation_invalid.html", {"reason": str(exc)}, status=410 if invitation else 404)
+        return render(
+            request,
+            "tenancy/invitation_invalid.html",
+            {"reason": str(exc)},
+            status=410 if invitation else 404,
+        )
     user = request.user if request.user.is_authenticated else None
     from governance.accounts.models import User
 
     has_account = user is not None or User.objects.filter(email__iexact=invitation.email).exists()
-    form = None if has_account else SignupFromInvitationForm(request.POST or None, email=invitation.email)
+    form = (
+        None
+        if has_account
+        else SignupFromInvitationForm(request.POST or None, email=invitation.email)
+    )
     if request.method == "POST":
         if user is None and has_account:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         if form is None or form.is_valid():
             try:
                 membership = services.accept_invitation(
-                    invitation=invitation, user=user,
+                    invitation=invitation,
+                    user=user,
                     full_name=form.cleaned_data["full_name"] if form else "",
                     password=form.cleaned_data["password2"] if form else "",
                 )
             except services.InvitationUnusable as exc:
-                return render(request, "tenancy/invitation_invalid.html", {"reason": str(exc)}, status=409)
+                return render(
+                    request, "tenancy/invitation_invalid.html", {"reason": str(exc)}, status=409
+                )
             if user is None:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {membership.organization.name}.")
             return redirect("org-home", org_slug=membership.organization.slug)
     return render(
-        request, "tenancy/invitation_accept.html",
-        {"invitation": invitation, "form": form, "has_account": has_account, "signed_in_user": user},
+        request,
+        "tenancy/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "signed_in_user": user,
+        },
     )
 
 
@@ -203,15 +230,20 @@ def token_create(request, org_slug):
     if request.method == "POST" and form.is_valid():
         try:
             token, full = services.issue_api_token(
-                organization=request.organization, name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"], acting=request.membership,
-                service_account=form.cleaned_data["service_account"], expires_at=form.expires_at,
+                organization=request.organization,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                acting=request.membership,
+                service_account=form.cleaned_data["service_account"],
+                expires_at=form.expires_at,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            # Shown once: the page is rendered, not redirected, so the secret never sits in a session.
-            response = render(request, "tenancy/token_issued.html", {"token": token, "secret": full})
+            # Shown once: rendered, not redirected, so the secret never sits in a session.
+            response = render(
+                request, "tenancy/token_issued.html", {"token": token, "secret": full}
+            )
             response["Cache-Control"] = "no-store"
             return response
     return render(request, "tenancy/token_create.html", {"form": form})

@@ -23,7 +23,9 @@ from tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(os.environ.get("CELERY_SMOKE") != "1", reason="set CELERY_SMOKE=1 (see .ci/run)"),
+    pytest.mark.skipif(
+        os.environ.get("CELERY_SMOKE") != "1", reason="set CELERY_SMOKE=1 (see .ci/run)"
+    ),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def worker(transactional_db):
     if connection.vendor != "postgresql":
-        pytest.fail("The worker smoke test needs PostgreSQL: the worker must share the test database.")
+        pytest.fail(
+            "The worker smoke test needs PostgreSQL: the worker must share the test database."
+        )
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         pytest.fail("The worker smoke test needs CELERY_BROKER_URL=redis://…")
     db = connection.settings_dict
@@ -42,9 +46,25 @@ def worker(transactional_db):
     )
     log = open(ROOT / "var" / "celery-smoke.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "governance", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "governance",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     celery_app.conf.task_always_eager = False
     try:
@@ -53,7 +73,9 @@ def worker(transactional_db):
             if celery_app.control.ping(timeout=1):
                 break
             if proc.poll() is not None:
-                pytest.fail(f"The worker exited: {(ROOT / 'var' / 'celery-smoke.log').read_text()[-2000:]}")
+                pytest.fail(
+                    f"The worker exited: {(ROOT / 'var' / 'celery-smoke.log').read_text()[-2000:]}"
+                )
         else:
             pytest.fail("The worker did not answer a ping within 60 s.")
         yield proc

@@ -58,8 +58,13 @@ def _object_id(world, name, keyword):
 
 def test_the_walk_finds_the_platform_object_urls():
     names = {name for name, _route, _kw in ROUTES}
-    assert {"tenancy:member-edit", "tenancy:token-detail", "api:member-detail",
-            "api:token-revoke", "audit:event-detail"} <= names
+    assert {
+        "tenancy:member-edit",
+        "tenancy:token-detail",
+        "api:member-detail",
+        "api:token-revoke",
+        "audit:event-detail",
+    } <= names
 
 
 @pytest.mark.parametrize(("name", "route", "keywords"), ROUTES, ids=[r[0] for r in ROUTES])
@@ -73,8 +78,11 @@ def test_it_returns_404_for_another_organizations_object(world, client, name, ro
     foreign_org_url = reverse(name, kwargs={"org_slug": world.acme.slug, **kwargs})
     for url in (own_org_url, foreign_org_url):
         for method in methods:
-            response = getattr(client, method)(url, content_type="application/json") if method in (
-                "patch", "delete") else getattr(client, method)(url)
+            response = (
+                getattr(client, method)(url, content_type="application/json")
+                if method in ("patch", "delete")
+                else getattr(client, method)(url)
+            )
             # A method the URL never accepts is refused before any lookup (405 says nothing
             # about the object); every accepted method must answer 404.
             allowed = {404, 405} if method != "post" or name.startswith("api:") else {404}
@@ -97,8 +105,9 @@ def test_a_token_of_another_organization_gets_404(world, client, api_token, name
     # In the token's own organisation, alice's object answers exactly as a missing one does
     # (404, or 403 where the service account may not use the endpoint at all).
     url = reverse(name, kwargs={"org_slug": world.globex.slug, **kwargs})
-    missing = reverse(name, kwargs={"org_slug": world.globex.slug,
-                                    **{k: uuid.uuid4() for k in keywords}})
+    missing = reverse(
+        name, kwargs={"org_slug": world.globex.slug, **{k: uuid.uuid4() for k in keywords}}
+    )
     got, expected = client.get(url, **auth), client.get(missing, **auth)
     assert got.status_code in (403, 404), f"GET {url} gave {got.status_code}"
     assert (got.status_code, got.json()) == (expected.status_code, expected.json())
@@ -107,15 +116,21 @@ def test_a_token_of_another_organization_gets_404(world, client, api_token, name
 def test_a_member_sees_their_own_object(world, client):
     """The same URLs work for alice: the 404s above are isolation, not broken pages."""
     client.force_login(world.alice)
-    url = reverse("tenancy:member-edit", kwargs={"org_slug": "acme", "member_uuid": world.bob_membership.uuid})
+    url = reverse(
+        "tenancy:member-edit", kwargs={"org_slug": "acme", "member_uuid": world.bob_membership.uuid}
+    )
     assert client.get(url).status_code == 200
-    url = reverse("api:member-detail", kwargs={"org_slug": "acme", "uuid": world.bob_membership.uuid})
+    url = reverse(
+        "api:member-detail", kwargs={"org_slug": "acme", "uuid": world.bob_membership.uuid}
+    )
     assert client.get(url).json()["user"]["email"] == "bob@acme.test"
 
 
 def test_every_organization_page_is_404_for_a_non_member(world, client):
     client.force_login(world.charlie)
     for name, route in _walk(get_resolver().url_patterns):
-        if "org_slug" in route and not [k for k in _keywords(route) if k not in ("org_slug", "format")]:
+        if "org_slug" in route and not [
+            k for k in _keywords(route) if k not in ("org_slug", "format")
+        ]:
             url = reverse(name, kwargs={"org_slug": world.acme.slug})
             assert client.get(url).status_code == 404, url

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 
 def test_it_signs_in_with_email_and_password_and_lands_on_the_organization(world, client, password):
-    response = client.post(reverse("accounts:login"), {"email": "ALICE@acme.test", "password": password})
+    response = client.post(
+        reverse("accounts:login"), {"email": "ALICE@acme.test", "password": password}
+    )
     assert response.status_code == 302
     response = client.get(response["Location"], follow=True)
     assert response.redirect_chain[-1][0] == "/o/acme/"
@@ -15,7 +17,9 @@ def test_it_signs_in_with_email_and_password_and_lands_on_the_organization(world
 
 
 def test_a_wrong_password_gets_a_clear_message_and_no_session(world, client):
-    response = client.post(reverse("accounts:login"), {"email": "alice@acme.test", "password": "nope"})
+    response = client.post(
+        reverse("accounts:login"), {"email": "alice@acme.test", "password": "nope"}
+    )
     assert response.status_code == 200
     assert "do not match an account" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -31,7 +35,9 @@ def test_login_attempts_are_rate_limited(world, client, password, settings):
     settings.LOGIN_RATE_LIMIT = 3
     for _ in range(3):
         client.post(reverse("accounts:login"), {"email": "alice@acme.test", "password": "bad"})
-    response = client.post(reverse("accounts:login"), {"email": "alice@acme.test", "password": password})
+    response = client.post(
+        reverse("accounts:login"), {"email": "alice@acme.test", "password": password}
+    )
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -63,18 +63,23 @@ def test_a_revoked_token_is_401(world, client, api_token):
 def test_an_expired_token_is_401(world, client, api_token):
     token, secret = api_token(world.acme, world.alice_membership)
     with scopes_disabled():
-        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
     response = client.get("/api/v1/o/acme/", **bearer(secret))
     assert response.status_code == 401 and "expired" in response.json()["error"]["message"]
 
 
 def test_a_read_only_token_cannot_write(world, client, api_token):
     _token, secret = api_token(world.acme, world.alice_membership, scope="read")
-    response = client.patch("/api/v1/o/acme/", {"name": "Hacked"}, content_type="application/json",
-                            **bearer(secret))
+    response = client.patch(
+        "/api/v1/o/acme/", {"name": "Hacked"}, content_type="application/json", **bearer(secret)
+    )
     assert response.status_code == 403
     assert response.json()["error"]["message"] in {
-        "This API token is read-only.", "Your role (Service account) does not allow this."}
+        "This API token is read-only.",
+        "Your role (Service account) does not allow this.",
+    }
 
 
 def test_no_credentials_is_401(world, client):
@@ -95,8 +100,11 @@ def test_an_unknown_api_path_is_404_json(world, client):
 
 def test_validation_errors_name_the_field(world, client):
     client.force_login(world.alice)
-    response = client.post("/api/v1/o/acme/invitations/", {"email": "nope", "role": "wizard"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/o/acme/invitations/",
+        {"email": "nope", "role": "wizard"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid" and set(error["fields"]) == {"email", "role"}
@@ -104,22 +112,30 @@ def test_validation_errors_name_the_field(world, client):
 
 def test_service_errors_name_the_field(world, client):
     client.force_login(world.alice)
-    response = client.post("/api/v1/o/acme/invitations/", {"email": "bob@acme.test", "role": "board"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/o/acme/invitations/",
+        {"email": "bob@acme.test", "role": "board"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "already a member" in response.json()["error"]["fields"]["email"][0]
 
 
 def test_malformed_json_is_400_not_500(world, client):
     client.force_login(world.alice)
-    response = client.post("/api/v1/o/acme/invitations/", "{not json", content_type="application/json")
+    response = client.post(
+        "/api/v1/o/acme/invitations/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "parse_error"
 
 
 def test_issuing_a_token_through_the_api_shows_it_once(world, client):
     client.force_login(world.alice)
-    response = client.post("/api/v1/o/acme/tokens/", {"name": "MLflow", "scope": "read_write"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/o/acme/tokens/",
+        {"name": "MLflow", "scope": "read_write"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["token"].startswith("annex_") and body["service_account"] == "MLflow"
@@ -147,15 +163,21 @@ def test_changing_a_role_through_the_api(world, client):
     url = f"/api/v1/o/acme/members/{world.bob_membership.uuid}/"
     response = client.patch(url, {"role": "board"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["role"] == "board"
-    response = client.patch(f"/api/v1/o/acme/members/{world.alice_membership.uuid}/", {"role": "admin"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/o/acme/members/{world.alice_membership.uuid}/",
+        {"role": "admin"},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "owner" in response.json()["error"]["fields"]["role"][0]
 
 
 def test_the_audit_trail_is_readable_and_filterable(world, client):
     client.force_login(world.alice)
-    client.post("/api/v1/o/acme/invitations/", {"email": "eve@acme.test", "role": "board"},
-                content_type="application/json")
+    client.post(
+        "/api/v1/o/acme/invitations/",
+        {"email": "eve@acme.test", "role": "board"},
+        content_type="application/json",
+    )
     body = client.get("/api/v1/o/acme/audit-events/?action=invitation.").json()
     assert body["count"] == 1
     event = body["results"][0]

@@ -39,13 +39,21 @@ def test_an_admin_invites_by_email_and_the_invitee_joins(world, client, invite):
     client.logout()
     page = client.get(link)
     assert b"Join Acme" in page.content
-    response = client.post(link, {"full_name": "Dora D", "password1": "a long enough phrase 9",
-                                  "password2": "a long enough phrase 9"})
+    response = client.post(
+        link,
+        {
+            "full_name": "Dora D",
+            "password1": "a long enough phrase 9",
+            "password2": "a long enough phrase 9",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/o/acme/"
     with scopes_disabled():
         m = Membership.objects.get(user__email="dora@acme.test")
         assert m.role == Role.CONTRIBUTOR and m.organization == world.acme
-        actions = list(AuditEvent.objects.filter(organization=world.acme).values_list("action", flat=True))
+        actions = list(
+            AuditEvent.objects.filter(organization=world.acme).values_list("action", flat=True)
+        )
     assert "invitation.created" in actions and "invitation.accepted" in actions
 
 
@@ -133,7 +141,9 @@ def test_removing_a_member_keeps_their_account(world, client):
 
 def test_a_read_only_member_cannot_post_an_invitation(world, client):
     client.force_login(world.bob)
-    assert client.post("/o/acme/members/", {"email": "x@y.test", "role": "owner"}).status_code == 403
+    assert (
+        client.post("/o/acme/members/", {"email": "x@y.test", "role": "owner"}).status_code == 403
+    )
 
 
 def test_a_user_switches_between_organizations(world, client, member_of):

@@ -7,6 +7,7 @@ from governance.tenancy.roles import READ_ACTIONS, ROLE_ACTIONS, Action, Role, r
 
 # The expected matrix, written out by hand from the product brief (not derived from the map).
 Y, N = True, False
+# fmt: off
 MATRIX = {
     #                              owner admin co  contr audit board svc
     "organization.view":          (Y,    Y,    Y,  Y,    Y,    Y,    Y),
@@ -29,8 +30,16 @@ MATRIX = {
     "documents.download":         (Y,    Y,    Y,  Y,    Y,    Y,    Y),
     "api.use":                    (Y,    Y,    Y,  Y,    Y,    N,    Y),
 }
-ROLES = [Role.OWNER, Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.CONTRIBUTOR, Role.AUDITOR,
-         Role.BOARD, Role.SERVICE_ACCOUNT]
+# fmt: on
+ROLES = [
+    Role.OWNER,
+    Role.ADMIN,
+    Role.COMPLIANCE_OFFICER,
+    Role.CONTRIBUTOR,
+    Role.AUDITOR,
+    Role.BOARD,
+    Role.SERVICE_ACCOUNT,
+]
 
 
 def test_the_matrix_names_every_action():
@@ -49,9 +58,18 @@ def test_an_unknown_role_can_do_nothing():
 
 
 def test_read_actions_include_no_write():
-    writes = {"organization.manage", "members.manage", "members.manage_owners", "tokens.manage",
-              "register.edit", "register.edit_own", "classification.screen", "assessments.edit",
-              "assessments.review", "documents.generate"}
+    writes = {
+        "organization.manage",
+        "members.manage",
+        "members.manage_owners",
+        "tokens.manage",
+        "register.edit",
+        "register.edit_own",
+        "classification.screen",
+        "assessments.edit",
+        "assessments.review",
+        "documents.generate",
+    }
     assert not (READ_ACTIONS & writes)
     assert set(ROLE_ACTIONS) == set(Role.values)
 

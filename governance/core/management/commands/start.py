@@ -20,12 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start a Celery worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a Celery worker."
+        )
         parser.add_argument("--no-demo", action="store_true", help="Do not create demo data.")
 
     def handle(self, *args, host, port, no_worker, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(self.style.SUCCESS("Database ready: " + str(settings.DATABASES["default"]["NAME"])))
+        self.stdout.write(
+            self.style.SUCCESS("Database ready: " + str(settings.DATABASES["default"]["NAME"]))
+        )
         logins = []
         if not no_demo:
             with request_meta(via="command"):
@@ -34,14 +38,29 @@ class Command(BaseCommand):
         if not no_worker:
             # A real worker process: jobs go through Celery's broker, never run in the request.
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "governance", "worker", "--beat",
-                 "--pool", "solo", "--loglevel", "WARNING",
-                 "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "governance",
+                    "worker",
+                    "--beat",
+                    "--pool",
+                    "solo",
+                    "--loglevel",
+                    "WARNING",
+                    "--schedule",
+                    str(settings.VAR_DIR / "celerybeat-schedule"),
+                ],
                 env=os.environ.copy(),
             )
-            self.stdout.write(self.style.SUCCESS(
-                f"Celery worker started (pid {worker.pid}, broker {settings.CELERY_BROKER_URL.split('@')[-1]})"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Celery worker started (pid {worker.pid}, "
+                    f"broker {settings.CELERY_BROKER_URL.split('@')[-1]})"
+                )
+            )
         url = f"http://{host}:{port}/"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Annex is running at {url}"))
