@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from governance.audit.api import AuditEventViewSet
+from governance.classification import api as classification_api
 from governance.core import views as core_views
 from governance.tenancy import api as tenancy_api
 from governance.tenancy import views as tenancy_views
@@ -20,6 +21,26 @@ org_router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 api_urlpatterns = [
     path("organizations/", tenancy_api.MyOrganizationsView.as_view(), name="my-organizations"),
+    path(
+        "o/<slug:org_slug>/screenings/evaluate/",
+        classification_api.EvaluateScreeningView.as_view(),
+        name="screening-evaluate",
+    ),
+    path(
+        "o/<slug:org_slug>/systems/<uuid:system_uuid>/classifications/",
+        classification_api.SystemClassificationsView.as_view(),
+        name="system-classifications",
+    ),
+    path(
+        "o/<slug:org_slug>/systems/<uuid:system_uuid>/classifications/compare/",
+        classification_api.CompareClassificationsView.as_view(),
+        name="system-classification-compare",
+    ),
+    path(
+        "o/<slug:org_slug>/systems/<uuid:system_uuid>/classifications/<int:version>/",
+        classification_api.SystemClassificationDetailView.as_view(),
+        name="system-classification-detail",
+    ),
     path("o/<slug:org_slug>/", tenancy_api.OrganizationView.as_view(), name="organization"),
     path("o/<slug:org_slug>/", include(org_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

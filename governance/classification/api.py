@@ -1,0 +1,144 @@
+"""REST API of the screening contract: evaluate, save on a system, read versions, compare."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.classification import selectors, services
+from governance.classification.compare import compare
+from governance.core.api import OrganizationScopedMixin
+from governance.register.selectors import get_system
+from governance.tenancy.roles import Action
+
+SCREENING_DOC = (
+    "The body is a screening, schema `eu-ai-act-screening/1`, exactly as in the public contract "
+    "(keys: schema, role, is_ai_system, eu_nexus, established_in_eu, scope_exclusion, "
+    "prohibited_practices, prohibited_exception, annex_i, annex_iii, art_6_3_conditions, "
+    "profiling, art_25_trigger, public_service_deployer, transparency, gpai). Invalid input "
+    "answers 400 with every problem under `error.fields`, keyed by the screening key."
+)
+
+
+class ClassificationVersionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    system = serializers.UUIDField(source="system.uuid")
+    version = serializers.IntegerField()
+    tier = serializers.CharField()
+    gpai = serializers.CharField()
+    note = serializers.CharField()
+    timeline_version = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.EmailField(source="created_by.email", default=None)
+    screening = serializers.JSONField()
+    classification = serializers.JSONField(source="result")
+
+
+class _ScreeningView(OrganizationScopedMixin, APIView):
+    def _screening(self, request):
+        if not isinstance(request.data, dict):
+            raise ValidationError(
+                {"non_field_errors": ["The body must be a JSON object (a screening)."]}
+            )
+        return dict(request.data)
+
+
+@extend_schema(tags=["classification"])
+class EvaluateScreeningView(_ScreeningView):
+    """Classify a screening without saving it (the same engine as the web and `classify`)."""
+
+    required_actions = {"POST": Action.SCREEN_SYSTEMS}
+
+    @extend_schema(
+        summary="Evaluate a screening",
+        description=SCREENING_DOC,
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, org_slug):
+        return Response(services.evaluate_screening(self._screening(request)))
+
+
+@extend_schema(tags=["classification"])
+class SystemClassificationsView(_ScreeningView):
+    """List a system's classification versions, or save a screening as its next version."""
+
+    required_actions = {"GET": Action.VIEW_REGISTER, "POST": Action.SCREEN_SYSTEMS}
+
+    @extend_schema(
+        summary="List classification versions", responses=ClassificationVersionSerializer(many=True)
+    )
+    def get(self, request, org_slug, system_uuid):
+        system = get_system(self.organization, system_uuid)
+        versions = selectors.classifications_of(system).select_related("system")
+        return Response(ClassificationVersionSerializer(versions, many=True).data)
+
+    @extend_schema(
+        summary="Save a screening on a system",
+        description=SCREENING_DOC
+        + " The optional query parameter `note` is kept with the version.",
+        parameters=[OpenApiParameter("note", str, required=False)],
+        request=OpenApiTypes.OBJECT,
+        responses={201: ClassificationVersionSerializer},
+    )
+    def post(self, request, org_slug, system_uuid):
+        system = get_system(self.organization, system_uuid, include_archived=True)
+        classification = services.classify_system(
+            system=system,
+            acting=self.membership,
+            screening=self._screening(request),
+            note=request.query_params.get("note", ""),
+        )
+        return Response(
+            ClassificationVersionSerializer(classification).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["classification"])
+class SystemClassificationDetailView(OrganizationScopedMixin, APIView):
+    required_actions = {"GET": Action.VIEW_REGISTER}
+
+    @extend_schema(
+        summary="Read one classification version", responses=ClassificationVersionSerializer
+    )
+    def get(self, request, org_slug, system_uuid, version):
+        system = get_system(self.organization, system_uuid)
+        return Response(
+            ClassificationVersionSerializer(selectors.get_classification(system, version)).data
+        )
+
+
+@extend_schema(tags=["classification"])
+class CompareClassificationsView(OrganizationScopedMixin, APIView):
+    required_actions = {"GET": Action.VIEW_REGISTER}
+
+    @extend_schema(
+        summary="Compare two classification versions",
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="the older version"),
+            OpenApiParameter("to", int, required=True, description="the newer version"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, org_slug, system_uuid):
+        system = get_system(self.organization, system_uuid)
+        errors, versions = {}, {}
+        for key in ("from", "to"):
+            raw = request.query_params.get(key, "")
+            if not raw.isdigit():
+                errors[key] = ["Give a version number."]
+            else:
+                versions[key] = int(raw)
+        if errors:
+            raise ValidationError(errors)
+        old = selectors.get_classification(system, versions["from"])
+        new = selectors.get_classification(system, versions["to"])
+        body = compare(
+            {"screening": old.screening, "result": old.result},
+            {"screening": new.screening, "result": new.result},
+        )
+        return Response(
+            {"system": str(system.uuid), "from": old.version, "to": new.version, **body}
+        )
