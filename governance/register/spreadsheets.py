@@ -1,0 +1,637 @@
+"""Read and write the AI system register as CSV or XLSX.
+
+``read_table`` turns an uploaded file into headers and string rows, telling CSV from XLSX by
+content and rejecting anything else with a message fit to show the user. ``suggest_mapping``
+proposes which column feeds which register field. ``write_csv`` and ``write_xlsx`` export rows
+with the spreadsheet formula-injection guard recommended by OWASP.
+
+This module is pure: no Django, no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+__all__ = [
+    "SpreadsheetError",
+    "Table",
+    "read_table",
+    "suggest_mapping",
+    "write_csv",
+    "write_xlsx",
+]
+
+NOT_A_SPREADSHEET = "This file is not a CSV or XLSX spreadsheet."
+DAMAGED_XLSX = "The XLSX file is damaged and cannot be opened. Save it again in Excel and retry."
+PASSWORD_PROTECTED = (
+    "This spreadsheet is password-protected. Remove the password in Excel "
+    "(File › Info › Protect Workbook) and upload it again."
+)
+
+# A 5 MB upload may legitimately expand a lot (XML is verbose), but not without bound: this
+# caps what a zip bomb can make openpyxl inflate.
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+# Excel refuses cells longer than this; openpyxl would write them and Excel would "repair" them.
+EXCEL_CELL_LIMIT = 32_767
+# Excel's own column limit; a wider "header" is not a register.
+MAX_COLUMNS = 16_384
+# OWASP CSV injection: cells starting with these may be run as formulas by spreadsheet apps.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+_NO_DELIMITER = "\x1e"
+
+# Signatures of common files people upload by mistake; they can look like text to a decoder.
+_NOT_SPREADSHEET_MAGIC = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!",
+    b"%!PS",
+    b"{\\rtf",
+    b"II*\x00",
+    b"MM\x00*",
+    b"RIFF",
+    b"\x7fELF",
+)
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# C0 controls except tab, line feed, form feed, carriage return and DOS end-of-file, plus DEL
+# and C1 controls (which cp1252 never produces and UTF-8 text almost never holds).
+_CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f-\x9f]")
+
+
+class SpreadsheetError(ValueError):
+    """Signal a file that cannot be imported; the message is meant for the user."""
+
+
+@dataclass
+class Table:
+    """Hold a sheet's headers and data rows, each row with its spreadsheet row number."""
+
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    format: str = "csv"  # "csv" or "xlsx"
+    sheet_name: str = ""  # XLSX only: the sheet that was read
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = 5 * 1024 * 1024,
+    max_rows: int = 10_000,
+) -> Table:
+    """Read an uploaded CSV or XLSX file into a ``Table``.
+
+    The format is decided by content; ``filename`` only improves error messages. From a
+    workbook, read the sheet named like the register ("Register", "AI systems"…) or else the
+    first visible one. The first non-empty row is the header. Raise
+    ``SpreadsheetError`` with a user-facing message for anything that cannot be imported.
+    """
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    if len(data) > max_bytes:
+        raise SpreadsheetError(
+            f"The file is {_megabytes(len(data), up=True)} MB; "
+            f"the limit is {_megabytes(max_bytes)} MB."
+        )
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _read_xlsx(data, max_rows)
+    if data.startswith(_OLE2_MAGIC):
+        raise SpreadsheetError(_ole2_message(data, filename))
+    if data.startswith(_NOT_SPREADSHEET_MAGIC):
+        raise SpreadsheetError(NOT_A_SPREADSHEET)
+    text = _decode_text(data)
+    return _build_table(_csv_records(text), max_rows, format="csv")
+
+
+def _megabytes(size: int, *, up: bool = False) -> str:
+    value = size / (1024 * 1024)
+    # Round sizes up so a file just over the limit never reads as "5 MB; the limit is 5 MB".
+    value = math.ceil(value * 10) / 10 if up else round(value, 1)
+    return f"{value:g}"
+
+
+def _ole2_message(data: bytes, filename: str) -> str:
+    # Excel wraps encrypted .xlsx files in an OLE2 container holding an "EncryptedPackage"
+    # stream; directory entry names are stored as UTF-16LE.
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return PASSWORD_PROTECTED
+    if "Workbook".encode("utf-16-le") in data or filename.lower().endswith(".xls"):
+        return (
+            f"{NOT_A_SPREADSHEET} It looks like an old Excel 97–2003 (.xls) workbook; "
+            "save it as .xlsx or .csv and upload it again."
+        )
+    return NOT_A_SPREADSHEET
+
+
+def _decode_text(data: bytes) -> str:
+    """Decode CSV bytes (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252)."""
+    text: str | None = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" export.
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SpreadsheetError(NOT_A_SPREADSHEET) from None
+    elif b"\x00" in data:
+        raise SpreadsheetError(NOT_A_SPREADSHEET)
+    else:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None or _has_binary_characters(text):
+        raise SpreadsheetError(NOT_A_SPREADSHEET)
+    return text.removeprefix("\ufeff").rstrip("\x1a")
+
+
+def _has_binary_characters(text: str) -> bool:
+    # Real CSVs hold tabs and line breaks but not other control characters; binary files do.
+    return _CONTROL_CHARS_RE.search(text) is not None
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (row number, cells) for every CSV record, blank ones included."""
+    first_line, _, rest = text.partition("\n")
+    # Excel understands a first line "sep=;" and does not show it, so neither do we.
+    sep_hint = re.fullmatch(r"sep=(.)\r?", first_line)
+    if sep_hint:
+        delimiter, text = sep_hint.group(1), rest
+    else:
+        delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    number = 0
+    try:
+        for record in reader:
+            number += 1
+            yield number, record
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            f"Row {number + 1} of the CSV file could not be read ({exc}). "
+            "Check its quotation marks."
+        ) from exc
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that splits the header into most columns, consistently across rows."""
+    sample = text[:65536]
+    truncated = len(text) > len(sample)
+    # A file that no candidate splits is a single column; split it on a control character that
+    # cannot occur (they are rejected above) so commas inside values stay put.
+    best, best_score = _NO_DELIMITER, (0.0, 0, 0)
+    for priority, delimiter in enumerate(_CSV_DELIMITERS):
+        try:
+            reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            rows = [r for r in reader if any(cell.strip() for cell in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            return delimiter  # nothing but blanks and delimiters: there is no header anyway
+        if truncated and len(rows) > 1:
+            rows.pop()  # the sample may end in the middle of a record
+        rows = rows[:50]
+        if len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistency = sum(1 for r in rows if len(r) == width) / len(rows)
+        score = (consistency, width, -priority)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_xlsx(data: bytes, max_rows: int) -> Table:
+    _check_xlsx_container(data)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation, slicers…); they do not
+            # affect cell values.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+            )
+    except Exception as exc:  # openpyxl raises many unrelated types for broken files
+        raise SpreadsheetError(DAMAGED_XLSX) from exc
+    try:
+        sheet = _choose_sheet(workbook)
+        if sheet is None:
+            raise SpreadsheetError("The workbook has no worksheets.")
+        # Writers often store a wrong "dimension"; openpyxl would trust it and stop early.
+        sheet.reset_dimensions()
+        records = _xlsx_records(sheet)
+        try:
+            table = _build_table(records, max_rows, format="xlsx")
+        finally:
+            records.close()
+        table.sheet_name = sheet.title
+        return table
+    finally:
+        workbook.close()
+
+
+def _xlsx_records(sheet) -> Generator[tuple[int, list[Any]], None, None]:
+    """Yield (row number, values) for every row of ``sheet``, blank ones included."""
+    number = 0
+    try:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    except Exception as exc:  # broken sheet XML only surfaces while streaming
+        raise SpreadsheetError(
+            f"The XLSX file is damaged near row {number + 1} and cannot be read."
+        ) from exc
+
+
+def _check_xlsx_container(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetError(DAMAGED_XLSX) from exc
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise SpreadsheetError(PASSWORD_PROTECTED)
+        if "xl/workbook.xml" not in names:
+            if "xl/workbook.bin" in names:
+                raise SpreadsheetError(
+                    f"{NOT_A_SPREADSHEET} It is an Excel binary workbook (.xlsb); "
+                    "save it as .xlsx or .csv and upload it again."
+                )
+            if "content.xml" in names and "mimetype" in names:
+                raise SpreadsheetError(
+                    f"{NOT_A_SPREADSHEET} It is an OpenDocument file (.ods); "
+                    "save it as .xlsx or .csv and upload it again."
+                )
+            raise SpreadsheetError(NOT_A_SPREADSHEET)
+        if sum(info.file_size for info in infos) > MAX_XLSX_UNCOMPRESSED:
+            raise SpreadsheetError(
+                "The XLSX file expands to more data than can be imported. "
+                "Remove unused sheets or save it as CSV."
+            )
+
+
+def _choose_sheet(workbook) -> Any:
+    sheets = list(workbook.worksheets)
+    for sheet in sheets:
+        words = set(re.findall(r"[a-z]+", sheet.title.lower()))
+        if words & {"register", "registry", "system", "systems", "inventory"}:
+            return sheet
+    visible = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
+    return (visible or sheets or [None])[0]
+
+
+def _cell_text(value: Any) -> str:
+    """Render a cell as the text a user sees, for comparing and mapping."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _unguard(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value).strip()
+
+
+def _unguard(value: str) -> str:
+    """Undo the formula-injection apostrophe our writers add, so exports re-import unchanged."""
+    if value.startswith("'") and value[1:2] in FORMULA_TRIGGERS and len(value) > 1:
+        return value[1:]
+    return value
+
+
+def _build_table(records: Iterable[tuple[int, list[Any]]], max_rows: int, *, format: str) -> Table:
+    headers: list[str] | None = None
+    header_number = 0
+    rows: list[list[str]] = []
+    row_numbers: list[int] = []
+    for number, raw in records:
+        cells = [_cell_text(v) for v in raw]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = _header_cells(cells)
+            header_number = number
+            if len(headers) > MAX_COLUMNS:
+                raise SpreadsheetError(
+                    f"The header row has {len(headers):,} columns; the limit is {MAX_COLUMNS:,}."
+                )
+            # Check before unnamed columns are dropped, so the letters match the sheet.
+            _check_duplicate_headers(headers)
+            continue
+        width = len(headers)
+        extra = next((i for i in range(width, len(cells)) if cells[i]), None)
+        if extra is not None:
+            raise SpreadsheetError(
+                f"Row {number} has a value in column {_column(extra)}, which has no heading. "
+                f"Add a heading in row {header_number} or delete the value."
+            )
+        if len(rows) >= max_rows:
+            raise SpreadsheetError(
+                f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}. "
+                "Split it into smaller files and import them one at a time."
+            )
+        rows.append(cells[:width] + [""] * (width - len(cells)))
+        row_numbers.append(number)
+    if headers is None:
+        raise SpreadsheetError("The file has no header row. The first row must name the columns.")
+    headers, rows = _drop_unnamed_columns(headers, rows, row_numbers, header_number)
+    return Table(headers=headers, rows=rows, row_numbers=row_numbers, format=format)
+
+
+def _header_cells(cells: list[str]) -> list[str]:
+    headers = [" ".join(c.split()) for c in cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
+
+
+def _drop_unnamed_columns(
+    headers: list[str], rows: list[list[str]], row_numbers: list[int], header_number: int
+) -> tuple[list[str], list[list[str]]]:
+    """Remove empty columns without a heading; refuse ones that hold data."""
+    unnamed = [i for i, h in enumerate(headers) if not h]
+    if not unnamed:
+        return headers, rows
+    for index in unnamed:
+        for number, row in zip(row_numbers, rows, strict=True):
+            if row[index]:
+                raise SpreadsheetError(
+                    f"Column {_column(index)} has values (first in row {number}) "
+                    f"but no heading in row {header_number}. Add a heading or delete the column."
+                )
+    keep = [i for i, h in enumerate(headers) if h]
+    return [headers[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
+def _check_duplicate_headers(headers: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = header.casefold()
+        if not key:
+            continue
+        if key in seen:
+            first = seen[key]
+            raise SpreadsheetError(
+                f'The column heading "{headers[first]}" appears more than once (columns '
+                f"{_column(first)} and {_column(index)}). Column headings must be unique."
+            )
+        seen[key] = index
+
+
+def _column(index: int) -> str:
+    """Name a 0-based column as Excel does ("A", "AB"), or by number past Excel's last column."""
+    return get_column_letter(index + 1) if index < 18_278 else f"number {index + 1:,}"
+
+
+# --------------------------------------------------------------------------------------------
+# Column mapping
+# --------------------------------------------------------------------------------------------
+
+# fmt: off
+_STOPWORDS = frozenset((
+    "a", "an", "the", "of", "for", "to", "in", "on", "by", "and", "or", "is", "are", "with",
+    "from", "at", "its", "this", "that", "de", "la", "le", "du", "des",
+))
+# fmt: on
+_MATCH_THRESHOLD = 0.5
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def suggest_mapping(headers: list[str], fields: dict[str, list[str]]) -> dict[str, str | None]:
+    """Suggest a register field for each spreadsheet header, or None when nothing fits.
+
+    ``fields`` maps each field name to its synonyms. Exact matches on the normalised field name
+    or a synonym win; otherwise the best word overlap above a threshold is taken. A field is
+    given to at most one header (the best-scoring one). Repeated headers get None after the first.
+    """
+    targets = {
+        name: (_normalise(name), [n for n in map(_normalise, synonyms) if n])
+        for name, synonyms in fields.items()
+    }
+    scored: list[tuple[float, int, int, str]] = []
+    field_order = {name: i for i, name in enumerate(fields)}
+    seen_headers: set[str] = set()
+    for h_index, header in enumerate(headers):
+        if header in seen_headers:
+            continue
+        seen_headers.add(header)
+        normal = _normalise(header)
+        if not normal:
+            continue
+        for name, (own_name, synonyms) in targets.items():
+            # Synonyms score a shade below the field's own name, so "Name" beats "Title" for
+            # the field "name" when a sheet has both.
+            score = max(
+                [_similarity(normal, own_name), *(0.99 * _similarity(normal, s) for s in synonyms)]
+            )
+            if score >= _MATCH_THRESHOLD:
+                scored.append((score, h_index, field_order[name], name))
+    # Highest score first; ties go to the earlier header, then the earlier field.
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    mapping: dict[str, str | None] = {header: None for header in headers}
+    taken_fields: set[str] = set()
+    taken_headers: set[int] = set()
+    for _score, h_index, _f, name in scored:
+        if h_index in taken_headers or name in taken_fields:
+            continue
+        mapping[headers[h_index]] = name
+        taken_headers.add(h_index)
+        taken_fields.add(name)
+    return mapping
+
+
+def _normalise(text: str) -> str:
+    """Lower-case, strip accents, split camelCase and snake_case, drop punctuation."""
+    text = _CAMEL_RE.sub(" ", str(text))
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("&", " and ")
+    return " ".join(_TOKEN_RE.findall(text))
+
+
+def _tokens(normal: str) -> set[str]:
+    words = [w for w in normal.split() if w not in _STOPWORDS] or normal.split()
+    # Crude plural folding is enough for column headings ("owners" ~ "owner").
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
+
+
+def _similarity(header: str, candidate: str) -> float:
+    if not candidate:
+        return 0.0
+    if header == candidate:
+        return 1.0
+    if header.replace(" ", "") == candidate.replace(" ", ""):
+        return 0.98  # "e-mail" vs "email", "riskLevel" vs "risk level"
+    a, b = _tokens(header), _tokens(candidate)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 0.95
+    # Dice coefficient: "Business owner (e-mail)" still scores well against "business owner".
+    return 0.9 * 2 * len(a & b) / (len(a) + len(b))
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+
+def write_csv(headers: list[str], rows: Iterable[list]) -> bytes:
+    """Return a UTF-8 CSV (with BOM, CRLF, every field quoted) guarded against formulas."""
+    buffer = io.StringIO(newline="")
+    # Quoting every field is part of OWASP's CSV-injection advice; the BOM makes Excel read
+    # the file as UTF-8 instead of the machine's legacy code page.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([_export_text(h) for h in headers])
+    for row in rows:
+        writer.writerow([_export_text(v) for v in row])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def _export_text(value: Any) -> str:
+    """Render a value as cell text, guarding anything that could carry user-written text."""
+    text = _plain_text(value)
+    if value is None or isinstance(value, bool | int | float | Decimal | dt.date | dt.time):
+        return text  # Python numbers and dates cannot smuggle a formula
+    return _guard(text)
+
+
+def _plain_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return _cell_text(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_plain_text(v) for v in value)
+    return str(value)
+
+
+def _guard(value: str) -> str:
+    """Prefix a quote to text a spreadsheet would otherwise run as a formula (OWASP)."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def write_xlsx(headers: list[str], rows: Iterable[list], *, sheet_title: str = "Register") -> bytes:
+    """Return an XLSX workbook with a bold, frozen header row and fitted column widths.
+
+    Text starting like a formula gets the same ``'`` prefix as in CSV and is always stored as
+    text. Dates, datetimes and times are stored as real Excel dates; aware datetimes are
+    converted to UTC because Excel has no time zones.
+    """
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(sheet_title)
+    widths: dict[int, int] = {}
+    bold = Font(bold=True)
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column)
+        _fit(widths, column, _set_xlsx_cell(cell, header if isinstance(header, str) else
+                                            _plain_text(header)))  # fmt: skip
+        cell.font = bold
+    last_row = 1
+    for last_row, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            _fit(widths, column, _set_xlsx_cell(sheet.cell(row=last_row, column=column), value))
+    sheet.freeze_panes = "A2"
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
+    for column, width in widths.items():
+        # Widths are in characters: pad for the filter button, cap so long text stays usable.
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    workbook.properties.creator = "Annex"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fit(widths: dict[int, int], column: int, text: str) -> None:
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    widths[column] = max(widths.get(column, 0), longest)
+
+
+def _set_xlsx_cell(cell, value: Any) -> str:
+    """Store ``value`` in ``cell`` with a native type where safe; return its display text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)  # Excel has no NaN or infinity
+    if isinstance(value, bool | int | float | Decimal):
+        cell.value = value
+        return _cell_text(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = "hh:mm:ss"
+        return value.isoformat()
+    text = _guard(_plain_text(value))
+    # XML cannot hold most control characters (openpyxl would raise), and Excel rejects
+    # cells longer than its limit.
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would otherwise take "=…" as a formula or "#N/A" as an error
+    return text
+
+
+def _sheet_title(title: str) -> str:
+    # Excel sheet names: at most 31 characters, none of []:*?/\ and not blank.
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title or "").strip().strip("'")[:31].strip()
+    return cleaned or "Register"
