@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "governance.tenancy.roles.Role",
+        "OperatorRoleEnum": "governance.register.models.OperatorRole",
+    },
 }
 
 # Celery. The embedded default needs no server: a real worker process on the filesystem

@@ -8,6 +8,8 @@ from rest_framework.routers import SimpleRouter
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
 from governance.core import views as core_views
+from governance.register import api as register_api
+from governance.register import import_api as register_import_api
 from governance.tenancy import api as tenancy_api
 from governance.tenancy import views as tenancy_views
 
@@ -17,6 +19,9 @@ org_router.register("invitations", tenancy_api.InvitationViewSet, basename="invi
 org_router.register("tokens", tenancy_api.ApiTokenViewSet, basename="token")
 org_router.register("audit-events", AuditEventViewSet, basename="audit-event")
 # register API routes (below this line)
+org_router.register("systems", register_api.SystemViewSet, basename="system")
+org_router.register("models", register_api.AIModelViewSet, basename="model")
+org_router.register("vendors", register_api.VendorViewSet, basename="vendor")
 # classification API routes (below this line)
 
 api_urlpatterns = [
@@ -42,6 +47,16 @@ api_urlpatterns = [
         name="system-classification-detail",
     ),
     path("o/<slug:org_slug>/", tenancy_api.OrganizationView.as_view(), name="organization"),
+    path(
+        "o/<slug:org_slug>/imports/systems/",
+        register_import_api.SystemImportView.as_view(),
+        name="import-systems",
+    ),
+    path(
+        "o/<slug:org_slug>/imports/model-card/",
+        register_import_api.ModelCardImportView.as_view(),
+        name="import-model-card",
+    ),
     path("o/<slug:org_slug>/", include(org_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
@@ -52,7 +67,10 @@ org_urlpatterns = [
     path("", include("governance.tenancy.urls")),
     path("audit/", include("governance.audit.urls")),
     # register web pages (below this line)
+    path("register/import/", include("governance.register.import_urls")),
+    path("register/", include("governance.register.urls")),
     # classification web pages (below this line)
+    path("register/systems/<uuid:system_uuid>/", include("governance.classification.urls")),
 ]
 
 urlpatterns = [

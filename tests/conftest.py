@@ -26,8 +26,14 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_and_clean_cache(settings):
-    """Run tasks in-process for unit tests (the worker smoke test uses a real worker)."""
+def _eager_celery_and_clean_cache(settings, tmp_path):
+    """Run tasks in-process for unit tests (the worker smoke test uses a real worker).
+
+    Files a test writes (uploads in progress, media) go to its own temporary folder.
+    """
+    settings.VAR_DIR = tmp_path / "var"
+    settings.MEDIA_ROOT = tmp_path / "var" / "media"
+    settings.MEDIA_ROOT.mkdir(parents=True)
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

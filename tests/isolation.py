@@ -8,6 +8,8 @@ their keywords here: {kwarg name: callable(world) -> public id}.
 from django_scopes import scopes_disabled
 
 from governance.audit.models import AuditEvent
+from governance.register import imports as register_imports
+from governance.register import services as register_services
 from governance.tenancy import services
 from governance.tenancy.models import Invitation
 
@@ -40,11 +42,74 @@ def _event(world):
         return AuditEvent.objects.filter(organization=world.acme).first().uuid
 
 
+def _vendor(world):
+    with scopes_disabled():
+        return register_services.create_vendor(
+            organization=world.acme, acting=world.alice_membership, data={"name": "Acme Vendor"}
+        ).uuid
+
+
+def _model(world):
+    with scopes_disabled():
+        return register_services.create_model(
+            organization=world.acme,
+            acting=world.alice_membership,
+            data={"name": "Acme scorer", "version": "1"},
+        ).uuid
+
+
+def _system(world):
+    with scopes_disabled():
+        return register_services.create_system(
+            organization=world.acme,
+            acting=world.alice_membership,
+            data={"name": "Acme CV screener", "intended_purpose": "Rank job applicants."},
+        ).uuid
+
+
+def _version(world):
+    """Classify every unclassified system of alice's (one is made if there is none): version 1."""
+    from governance.classification import services as classification_services
+    from governance.classification.models import Classification
+    from governance.register.models import AISystem
+
+    with scopes_disabled():
+        if not AISystem.objects.filter(organization=world.acme).exists():
+            _system(world)
+        for system in AISystem.objects.filter(organization=world.acme, classifications=None):
+            classification_services.classify_system(
+                system=system,
+                acting=world.alice_membership,
+                screening={
+                    "schema": "eu-ai-act-screening/1",
+                    "role": "deployer",
+                    "is_ai_system": True,
+                    "eu_nexus": True,
+                },
+            )
+        assert Classification.objects.filter(organization=world.acme, version=1).exists()
+    return 1
+
+
 OBJECT_KWARGS = {
     "member_uuid": lambda world: world.bob_membership.uuid,
     "invitation_uuid": _invitation,
     "token_uuid": _token,
     "event_uuid": _event,
+    "system_uuid": _system,
+    # A classification version of that system (governance.classification web and API).
+    "version": _version,
+    "model_uuid": _model,
+    "vendor_uuid": _vendor,
+    # An upload alice started in the spreadsheet import (register_import:mapping, …).
+    "import_token": lambda world: (
+        register_imports.save_upload(
+            organization=world.acme,
+            user=world.alice,
+            data=b"Name,Intended purpose\nA,p\n",
+            filename="register.csv",
+        ).token
+    ),
     # DRF routers name the detail keyword after lookup_field; their objects are of the
     # router's basename, resolved in API_BASENAME_OBJECTS.
 }
@@ -55,6 +120,9 @@ API_BASENAME_OBJECTS = {
     "invitation": OBJECT_KWARGS["invitation_uuid"],
     "token": OBJECT_KWARGS["token_uuid"],
     "audit-event": OBJECT_KWARGS["event_uuid"],
+    "system": _system,
+    "model": _model,
+    "vendor": _vendor,
 }
 
 __all__ = ["API_BASENAME_OBJECTS", "Invitation", "OBJECT_KWARGS"]

@@ -52,5 +52,5 @@ class AuditEventViewSet(OrganizationScopedMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["created_at"]
     required_actions = {"*": Action.VIEW_AUDIT}
 
-    def get_queryset(self):
+    def organization_queryset(self):
         return events_of(self.organization)

@@ -37,3 +37,28 @@ def record_event(
         changes=changes or {},
         ip_address=meta.get("ip"),
     )
+
+
+def record_events(*, organization, actor, events: list[dict]) -> list[AuditEvent]:
+    """Record many actions at once (bulk imports); each dict has action, obj and changes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "record_events must run inside the transaction of the changes it records."
+        )
+    meta = current_request_meta()
+    rows = [
+        AuditEvent(
+            organization=organization,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=getattr(actor, "email", "") or "system",
+            via=meta.get("via", "task"),
+            action=e["action"],
+            object_type=e["obj"]._meta.label_lower,
+            object_id=str(getattr(e["obj"], "uuid", e["obj"].pk)),
+            object_repr=str(e["obj"])[:300],
+            changes=e.get("changes") or {},
+            ip_address=meta.get("ip"),
+        )
+        for e in events
+    ]
+    return AuditEvent.objects.bulk_create(rows, batch_size=500)

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "governance.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from governance.core import schema  # noqa: F401  (registers the OpenAPI extension)

@@ -29,6 +29,11 @@ def _nav(request, membership) -> list[dict]:
 
 # Later capabilities add their sections here: (section, label, url name, action).
 NAV_EXTENSIONS: list[tuple] = []
+NAV_EXTENSIONS += [
+    ("Register", "AI systems", "register:system-list", Action.VIEW_REGISTER),
+    ("Register", "Models", "register:model-list", Action.VIEW_REGISTER),
+    ("Register", "Vendors", "register:vendor-list", Action.VIEW_REGISTER),
+]
 
 
 def navigation(request):

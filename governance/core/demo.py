@@ -33,6 +33,8 @@ CROSS_MEMBERS = [("officer@northwind.example", Role.COMPLIANCE_OFFICER)]
 
 # Later capabilities append "package.module.populate" here.
 DEMO_STEPS: list[str] = []
+DEMO_STEPS.append("governance.register.demo.populate")
+DEMO_STEPS.append("governance.classification.demo.populate")  # screens the register's systems
 
 
 @dataclass

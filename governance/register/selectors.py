@@ -1,6 +1,6 @@
 """Reads of the register, organisation first; a foreign or missing object is a 404."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from governance.register.models import AIModel, AISystem, Tag, Vendor
@@ -171,3 +171,11 @@ def models_of_vendor(vendor):
 
 def models_for_list(organization, *, include_archived: bool = False):
     return models_of(organization, include_archived=include_archived).select_related("vendor")
+
+
+def vendors_for_list(organization):
+    """Return vendors (archived included) with how many active systems and models use each."""
+    return vendors_of(organization, include_archived=True).annotate(
+        system_count=Count("systems", filter=Q(systems__archived_at=None), distinct=True),
+        model_count=Count("models", filter=Q(models__archived_at=None), distinct=True),
+    )

@@ -1,0 +1,352 @@
+"""REST API for imports: the register from a spreadsheet, a model from its model card.
+
+Both endpoints validate everything before writing anything. A spreadsheet import is
+all-or-nothing: one bad row and nothing is imported, with every problem listed by row and
+column.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.core.api import OrganizationScopedMixin, error_body
+from governance.register import imports, selectors
+from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
+from governance.register.models import AIModel
+from governance.register.spreadsheets import SpreadsheetError, read_table
+from governance.tenancy.roles import Action
+
+PREVIEW_ROWS = 50
+
+
+def _invalid(message: str, fields: dict) -> Response:
+    return Response(error_body(400, "invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
+
+
+def _read_upload(upload, limit: int) -> bytes | None:
+    """Read at most ``limit + 1`` bytes, enough to tell a file that is too large."""
+    upload.seek(0)
+    return upload.read(limit + 1)
+
+
+# --- Schema ---------------------------------------------------------------------------------
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True, help_text="The spreadsheet row number (1 is the heading row); null "
+        "for a problem with the whole file."
+    )  # fmt: skip
+    column = serializers.CharField(help_text="The column heading, as in the file.")
+    field = serializers.CharField(help_text="The register field the column feeds.")
+    message = serializers.CharField()
+
+
+class SystemImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A CSV or XLSX file, up to 5 MB and 10,000 rows.")
+    mapping = serializers.JSONField(
+        required=False, binary=True,
+        help_text="A JSON object {column heading: field} (field null or \"\" to ignore the "
+        "column). When given it is the whole mapping: columns it leaves out are ignored. "
+        "Without it the columns are matched by their headings. Fields: "
+        + ", ".join(imports.IMPORT_FIELDS) + ".",
+    )  # fmt: skip
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Validate and preview; write nothing."
+    )
+
+
+class SystemImportPreviewSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    valid = serializers.BooleanField(help_text="True when a real import would succeed.")
+    rows = serializers.IntegerField(help_text="Data rows in the file.")
+    systems_to_create = serializers.IntegerField()
+    new_vendors = serializers.ListField(
+        child=serializers.CharField(), help_text="Vendors the import adds, in the same transaction."
+    )
+    mapping = serializers.DictField(child=serializers.CharField(allow_null=True))
+    errors = RowErrorSerializer(many=True)
+    sample = serializers.ListField(
+        child=serializers.DictField(), help_text=f"The first {PREVIEW_ROWS} rows as they would "
+        "be imported: {\"row\": number, field: text}."
+    )  # fmt: skip
+
+
+class SystemImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    new_vendors = serializers.ListField(child=serializers.CharField())
+    systems = inline_serializer(
+        "ImportedSystem", many=True,
+        fields={"row": serializers.IntegerField(), "uuid": serializers.UUIDField(),
+                "name": serializers.CharField()},
+    )  # fmt: skip
+
+
+def _error_schema(name: str, fields: dict):
+    """Document the API's one error shape with this endpoint's `fields`."""
+    body = inline_serializer(
+        f"{name}Body",
+        fields={
+            "status": serializers.IntegerField(),
+            "code": serializers.CharField(),
+            "message": serializers.CharField(),
+            "fields": inline_serializer(f"{name}Fields", fields=fields),
+        },
+    )
+    return inline_serializer(name, fields={"error": body})
+
+
+SYSTEM_IMPORT_ERROR = _error_schema("SystemImportError", {
+    "rows": RowErrorSerializer(many=True, required=False),
+    "file": serializers.ListField(child=serializers.CharField(), required=False),
+    "mapping": serializers.ListField(child=serializers.CharField(), required=False),
+})  # fmt: skip
+
+
+class ModelCardRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        required=False, help_text="Multipart: a Hugging Face README.md or a Model Card Toolkit "
+        "JSON file, up to 1 MB."
+    )  # fmt: skip
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=MAX_CARD_BYTES,
+        help_text="JSON: the card's text, instead of a file.",
+    )  # fmt: skip
+    filename = serializers.CharField(
+        required=False, max_length=255,
+        help_text="The card's file name; the model is named after it when the card names none.",
+    )  # fmt: skip
+    name = serializers.CharField(required=False, max_length=200, help_text="Overrides the card.")
+    version = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Overrides the card."
+    )
+    vendor = serializers.UUIDField(
+        required=False, allow_null=True, help_text="The id of one of the organisation's vendors."
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("file")) == bool(attrs.get("text")):
+            raise serializers.ValidationError(
+                {"file": ["Send the card as a multipart 'file' or as JSON 'text' (one of them)."]}
+            )
+        return attrs
+
+
+class ImportedModelSerializer(serializers.ModelSerializer):
+    vendor = serializers.UUIDField(source="vendor.uuid", default=None, read_only=True)
+
+    class Meta:
+        model = AIModel
+        fields = [
+            "uuid", "name", "version", "provider", "vendor", "licence", "model_type",
+            "is_general_purpose", "training_compute_flops", "is_open_source", "base_model",
+            "intended_use", "limitations", "training_data", "evaluations", "languages",
+            "source", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ModelCardResultSerializer(serializers.Serializer):
+    model = ImportedModelSerializer()
+    warnings = serializers.ListField(child=serializers.CharField())
+    unmapped = serializers.DictField(help_text="Card metadata the register has no field for.")
+
+
+class ModelCardPreviewSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    valid = serializers.BooleanField()
+    fields = serializers.DictField(help_text="What the model would be created with.")
+    warnings = serializers.ListField(child=serializers.CharField())
+    unmapped = serializers.DictField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+MODEL_CARD_ERROR = _error_schema("ModelCardImportError", {
+    "file": serializers.ListField(child=serializers.CharField(), required=False),
+    "text": serializers.ListField(child=serializers.CharField(), required=False),
+    "name": serializers.ListField(child=serializers.CharField(), required=False),
+    "vendor": serializers.ListField(child=serializers.CharField(), required=False),
+})  # fmt: skip
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["register import"])
+class SystemImportView(OrganizationScopedMixin, APIView):
+    """Import AI systems from a CSV or XLSX spreadsheet: every row, or none."""
+
+    required_actions = {"POST": Action.EDIT_REGISTER}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="import_systems",
+        summary="Import AI systems from a spreadsheet",
+        description=(
+            "Upload the register as CSV or XLSX (multipart). Columns are matched to fields by "
+            "their headings, or by `mapping`. Every row is validated first; if any row has a "
+            "problem nothing is imported and the answer is a 400 listing every problem as "
+            "`error.fields.rows[]` = `{row, column, field, message}`. Vendors named in the file "
+            "that are not in the register are added in the same transaction. With "
+            "`dry_run=true` nothing is written and the answer is a 200 preview, with the same "
+            "row errors in `errors`."
+        ),
+        request={"multipart/form-data": SystemImportRequestSerializer},
+        responses={
+            201: SystemImportResultSerializer,
+            200: OpenApiResponse(SystemImportPreviewSerializer, description="The dry run."),
+            400: OpenApiResponse(SYSTEM_IMPORT_ERROR, description="Nothing was imported.",
+                                 examples=[OpenApiExample("A row with a problem", value=error_body(
+                                     400, "invalid", "1 row has errors; nothing was imported.",
+                                     {"rows": [{"row": 7, "column": "Owner",
+                                                "field": "business_owner",
+                                                "message": "nobody with the email x@y.test is a "
+                                                           "member of Acme."}]}))]),
+            403: OpenApiResponse(description="The role or the token does not allow editing."),
+        },
+    )  # fmt: skip
+    def post(self, request, org_slug):
+        serializer = SystemImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        upload = params["file"]
+        data = _read_upload(upload, imports.MAX_UPLOAD_BYTES)
+        try:
+            table = read_table(data, upload.name or "", max_bytes=imports.MAX_UPLOAD_BYTES,
+                               max_rows=imports.MAX_ROWS)  # fmt: skip
+        except SpreadsheetError as exc:
+            return _invalid(str(exc), {"file": [str(exc)]})
+        mapping = params.get("mapping")
+        if mapping is None:
+            mapping = imports.suggest_import_mapping(table.headers)
+        try:
+            preview = imports.preview_import(
+                organization=self.organization, table=table, mapping=mapping
+            )
+        except imports.MappingError as exc:
+            return _invalid(
+                "The column mapping cannot be used: " + str(exc),
+                {"mapping": [f"{h}: {m}" if h else m for h, ms in exc.errors.items() for m in ms]},
+            )
+        if params["dry_run"]:
+            return Response(self._preview_body(table, preview))
+        try:
+            result = imports.commit_import(
+                organization=self.organization,
+                acting=self.membership,
+                table=table,
+                mapping=mapping,
+                filename=upload.name or "",
+            )
+        except imports.ImportFailed as exc:
+            return _invalid(str(exc), {"rows": [e.as_dict() for e in exc.errors]})
+        body = {
+            "created": result.created,
+            "new_vendors": [v.name for v in result.vendors],
+            "systems": [
+                {"row": number, "uuid": str(system.uuid), "name": system.name}
+                for number, system in zip(result.row_numbers, result.systems, strict=True)
+            ],
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _preview_body(table, preview) -> dict:
+        return {
+            "dry_run": True,
+            "valid": preview.ok,
+            "rows": len(table.rows),
+            "systems_to_create": preview.system_count if preview.ok else 0,
+            "new_vendors": preview.new_vendors,
+            "mapping": {h: preview.mapping.get(h) for h in table.headers},
+            "errors": [e.as_dict() for e in preview.errors],
+            "sample": [
+                {"row": row.row_number, **row.display} for row in preview.rows[:PREVIEW_ROWS]
+            ],
+        }
+
+
+@extend_schema(tags=["register import"])
+class ModelCardImportView(OrganizationScopedMixin, APIView):
+    """Add a model to the register from its Hugging Face or Model Card Toolkit card."""
+
+    required_actions = {"POST": Action.EDIT_REGISTER}
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="import_model_card",
+        summary="Import a model from its model card",
+        description=(
+            "Send a Hugging Face model card (README.md, YAML front matter optional) or a Model "
+            "Card Toolkit JSON card, as a multipart `file` or as JSON `{\"text\": …}`. What the "
+            "card states is mapped to the model's fields; what could not be mapped is listed in "
+            "`warnings` and `unmapped` instead of failing. A model with the same name and "
+            "version is a 400 on `name`; `name` and `version` override the card's. With "
+            "`dry_run` nothing is written and the answer is a 200 preview."
+        ),
+        request={"application/json": ModelCardRequestSerializer,
+                 "multipart/form-data": ModelCardRequestSerializer},
+        responses={
+            201: ModelCardResultSerializer,
+            200: OpenApiResponse(ModelCardPreviewSerializer, description="The dry run."),
+            400: OpenApiResponse(MODEL_CARD_ERROR, description="Nothing was created."),
+            403: OpenApiResponse(description="The role or the token does not allow editing."),
+        },
+    )  # fmt: skip
+    def post(self, request, org_slug):
+        serializer = ModelCardRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        if params.get("file"):
+            upload = params["file"]
+            text = _read_upload(upload, MAX_CARD_BYTES)
+            filename, source = params.get("filename") or upload.name or "README.md", "file"
+        else:
+            text, filename, source = params["text"], params.get("filename") or "README.md", "text"
+        vendor = None
+        if params.get("vendor"):
+            vendor = selectors.vendors_of(self.organization).filter(uuid=params["vendor"]).first()
+            if vendor is None:
+                return _invalid("The request is invalid: vendor",
+                                {"vendor": ["No such vendor in this organisation."]})  # fmt: skip
+        overrides = {k: params[k] for k in ("name", "version") if k in params}
+        try:
+            preview = imports.preview_model_card(
+                organization=self.organization, text=text, filename=filename, overrides=overrides
+            )
+        except ModelCardError as exc:
+            return _invalid(str(exc), {source: [str(exc)]})
+        if params["dry_run"]:
+            return Response({
+                "dry_run": True, "valid": preview.ok, "fields": _json(preview.data),
+                "warnings": preview.card.warnings, "unmapped": preview.unmapped,
+                "errors": preview.errors,
+            })  # fmt: skip
+        try:
+            model, preview = imports.import_model_card(
+                organization=self.organization,
+                acting=self.membership,
+                text=text,
+                filename=filename,
+                overrides=overrides,
+                vendor=vendor,
+            )
+        except ValidationError as exc:
+            fields = exc.message_dict if hasattr(exc, "error_dict") else {"text": exc.messages}
+            return _invalid(next(iter(fields.values()))[0], fields)
+        return Response(
+            {"model": ImportedModelSerializer(model).data, "warnings": preview.card.warnings,
+             "unmapped": preview.unmapped},
+            status=status.HTTP_201_CREATED,
+        )  # fmt: skip
+
+
+def _json(data: dict) -> dict:
+    """Return the fields JSON-safe (the parser gives plain types; this is a guard)."""
+    return json.loads(json.dumps(data, default=str))

@@ -1,0 +1,481 @@
+"""Web pages that import the register from a spreadsheet and models from model cards.
+
+The spreadsheet import is three steps: upload, match the columns, check and import. The
+upload waits server-side between steps (``imports.save_upload``), named in the URL by a
+random token that only its uploader, in its organisation, can use.
+"""
+
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from governance.register import imports, selectors
+from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
+from governance.register.models import AIModel
+from governance.register.spreadsheets import SpreadsheetError, Table, read_table, write_csv
+from governance.tenancy.permissions import require_action
+from governance.tenancy.roles import Action
+
+# The preview shows this many rows as they will be imported, and at most this many errors
+# (all of them are in the downloadable error list).
+PREVIEW_ROWS = 50
+PREVIEW_ERRORS = 500
+SAMPLE_VALUES = 3
+SPREADSHEET_EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ""}
+STEPS = (
+    ("upload", _("Upload"), _("CSV or Excel file")),
+    ("mapping", _("Match columns"), _("Tell us what each column holds")),
+    ("preview", _("Check and import"), _("All rows or none")),
+)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def _url_or_home(name: str, org_slug: str, **kwargs) -> str:
+    """Reverse a page another part of the app provides, falling back to the home page."""
+    try:
+        return reverse(name, kwargs={"org_slug": org_slug, **kwargs})
+    except NoReverseMatch:
+        return reverse("org-home", kwargs={"org_slug": org_slug})
+
+
+def _steps(request, current: str, upload=None) -> list[dict]:
+    order = [key for key, _label, _hint in STEPS]
+    position = order.index(current)
+    steps = []
+    for index, (key, label, hint) in enumerate(STEPS):
+        url = None
+        if index < position:
+            if key == "upload":
+                url = reverse("register_import:upload", args=[request.organization.slug])
+            elif upload is not None:
+                url = reverse(
+                    f"register_import:{key}", args=[request.organization.slug, upload.token]
+                )
+        steps.append({
+            "label": label, "hint": hint, "url": url,
+            "state": "done" if index < position else "current" if index == position else "",
+        })  # fmt: skip
+    return steps
+
+
+def _load(request, token: str) -> tuple[imports.PendingUpload, Table]:
+    """Return the user's upload and its table; another user's or organisation's is a 404."""
+    try:
+        upload = imports.get_upload(
+            organization=request.organization, user=request.user, token=token
+        )
+        data = upload.read()
+    except imports.UploadNotFound:
+        raise Http404("No such import.") from None
+    try:
+        table = read_table(data, upload.filename, max_bytes=imports.MAX_UPLOAD_BYTES,
+                           max_rows=imports.MAX_ROWS)  # fmt: skip
+    except SpreadsheetError:
+        # It was read at upload; a file that no longer reads is as good as gone.
+        imports.discard_upload(upload)
+        raise Http404("No such import.") from None
+    return upload, table
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: upload
+# --------------------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A CSV or Excel (.xlsx) file of up to 5 MB and 10,000 rows. The first row "
+                    "must name the columns; the next step matches them to register fields."),
+        error_messages={
+            "required": _("Choose a CSV or Excel file to upload."),
+            "empty": _("The file is empty."),
+        },
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".csv,.xlsx,text/csv,"
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }),
+    )  # fmt: skip
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"The file is {_megabytes(upload.size)} MB; the limit is "
+                f"{_megabytes(imports.MAX_UPLOAD_BYTES)} MB. Split it, or save it as CSV, "
+                "which is smaller."
+            )
+        data = upload.read()
+        try:
+            table = read_table(data, upload.name or "", max_bytes=imports.MAX_UPLOAD_BYTES,
+                               max_rows=imports.MAX_ROWS)  # fmt: skip
+        except SpreadsheetError as exc:
+            raise ValidationError(str(exc)) from None
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix not in SPREADSHEET_EXTENSIONS:
+            raise ValidationError(
+                f"This file ({suffix}) is not a CSV or XLSX spreadsheet. Export the register "
+                "from your spreadsheet program as .csv or .xlsx."
+            )
+        if not table.rows:
+            raise ValidationError("The file has a heading row but no rows of data below it.")
+        self.raw = data
+        self.table = table
+        return upload
+
+
+@require_action(Action.EDIT_REGISTER)
+def upload(request, org_slug):
+    bound = request.method == "POST"
+    form = UploadForm(request.POST if bound else None, request.FILES if bound else None)
+    if request.method == "POST" and form.is_valid():
+        pending = imports.save_upload(
+            organization=request.organization,
+            user=request.user,
+            data=form.raw,
+            filename=form.cleaned_data["file"].name,
+        )
+        return redirect("register_import:mapping", org_slug=org_slug, import_token=pending.token)
+    fields = list(imports.IMPORT_FIELDS.values())
+    return render(request, "register/import_upload.html", {
+        "form": form, "steps": _steps(request, "upload"), "fields": fields,
+        "register_url": _url_or_home("register:system-list", org_slug),
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2: match columns to fields
+# --------------------------------------------------------------------------------------------
+
+FIELD_CHOICES = [("", _("Ignore this column"))] + [
+    (key, f"{f.label}{' (required)' if f.required else ''}")
+    for key, f in imports.IMPORT_FIELDS.items()
+]
+
+
+class MappingForm(forms.Form):
+    """One select per spreadsheet column: the register field it feeds, or none."""
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header, choices=FIELD_CHOICES, required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {h: cleaned.get(f"col_{i}") or None for i, h in enumerate(self.headers)}
+        try:
+            self.mapping = imports.check_mapping(self.headers, chosen)
+        except imports.MappingError as exc:
+            for header, errors in exc.errors.items():
+                name = f"col_{self.headers.index(header)}" if header in self.headers else None
+                for error in errors:
+                    self.add_error(name, error)
+        return cleaned
+
+
+def _samples(table: Table, index: int) -> list[str]:
+    values = []
+    for row in table.rows:
+        value = row[index] if index < len(row) else ""
+        if value:
+            values.append(value if len(value) <= 80 else value[:79] + "…")
+            if len(values) == SAMPLE_VALUES:
+                break
+    return values
+
+
+@require_action(Action.EDIT_REGISTER)
+def mapping(request, org_slug, import_token):
+    pending, table = _load(request, import_token)
+    current = pending.mapping or imports.suggest_import_mapping(table.headers)
+    initial = {f"col_{i}": current.get(h) or "" for i, h in enumerate(table.headers)}
+    data = request.POST if request.method == "POST" else None
+    form = MappingForm(data, headers=table.headers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        imports.save_mapping(pending, {h: form.mapping.get(h) for h in table.headers})
+        return redirect("register_import:preview", org_slug=org_slug, import_token=import_token)
+    columns = [
+        {"header": header, "samples": _samples(table, i), "field": form[f"col_{i}"]}
+        for i, header in enumerate(table.headers)
+    ]
+    return render(request, "register/import_mapping.html", {
+        "form": form, "columns": columns, "upload": pending, "table": table,
+        "steps": _steps(request, "mapping", pending),
+        "required_labels": [imports.IMPORT_FIELDS[k].label for k in imports.REQUIRED_FIELDS],
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Step 3: check and import
+# --------------------------------------------------------------------------------------------
+
+
+def _preview_row(table: Table, result: imports.ImportPreview, row: imports.ImportRow) -> dict:
+    """Return a row of the preview table: the imported value, or what the file says if wrong."""
+    problems = {e.field: e.message for e in row.errors}
+    column_of = {key: table.headers.index(header) for header, key in result.mapping.items()}
+    raw = table.rows[table.row_numbers.index(row.row_number)] if problems else []
+    cells = []
+    for f in result.fields:
+        if f.key in problems:
+            cells.append({"text": raw[column_of[f.key]], "error": problems[f.key]})
+        else:
+            cells.append({"text": row.display.get(f.key, ""), "error": ""})
+    return {"number": row.row_number, "cells": cells, "errors": len(row.errors)}
+
+
+@require_action(Action.EDIT_REGISTER)
+def preview(request, org_slug, import_token):
+    pending, table = _load(request, import_token)
+    if pending.mapping is None:
+        return redirect("register_import:mapping", org_slug=org_slug, import_token=import_token)
+    try:
+        result = imports.preview_import(
+            organization=request.organization, table=table, mapping=pending.mapping
+        )
+    except imports.MappingError:
+        messages.error(request, "Match the columns again: the saved choices no longer fit.")
+        return redirect("register_import:mapping", org_slug=org_slug, import_token=import_token)
+    errors = result.errors
+    status = 200
+    if request.method == "POST":
+        try:
+            done = imports.commit_import(
+                organization=request.organization,
+                acting=request.membership,
+                table=table,
+                mapping=pending.mapping,
+                filename=pending.filename,
+            )
+        except imports.ImportFailed as exc:
+            errors, status = exc.errors, 400
+            messages.error(request, str(exc))
+        else:
+            imports.discard_upload(pending)
+            vendors = len(done.vendors)
+            text = f"{done.created} AI system{'s' if done.created != 1 else ''} imported from "
+            text += f"{pending.filename}"
+            if vendors:
+                text += f", with {vendors} new vendor{'s' if vendors != 1 else ''}"
+            messages.success(request, f"{text}.")
+            return redirect(_url_or_home("register:system-list", org_slug))
+    rows = [_preview_row(table, result, row) for row in result.rows[:PREVIEW_ROWS]]
+    context = {
+        "upload": pending, "result": result, "rows": rows, "errors": errors[:PREVIEW_ERRORS],
+        "error_count": len(errors), "errors_hidden": max(0, len(errors) - PREVIEW_ERRORS),
+        "error_rows": len({e.row_number for e in errors}),
+        "preview_rows": PREVIEW_ROWS, "steps": _steps(request, "preview", pending),
+    }  # fmt: skip
+    if errors:
+        context["steps"][2]["state"] = "error"
+    return render(request, "register/import_preview.html", context, status=status)
+
+
+@require_action(Action.EDIT_REGISTER)
+def errors_csv(request, org_slug, import_token):
+    """Download every problem of the import as a CSV file, to fix them in the spreadsheet."""
+    pending, table = _load(request, import_token)
+    if pending.mapping is None:
+        raise Http404("No such import.")
+    try:
+        result = imports.preview_import(
+            organization=request.organization, table=table, mapping=pending.mapping
+        )
+    except imports.MappingError:
+        raise Http404("No such import.") from None
+    body = write_csv(
+        ["Row", "Column", "Problem"],
+        [[e.row_number or "", e.column_header, e.message] for e in result.errors],
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# Model cards
+# --------------------------------------------------------------------------------------------
+
+
+class ModelCardForm(forms.Form):
+    file = forms.FileField(
+        label=_("Model card file"), required=False,
+        help_text=_("A Hugging Face README.md, or a Model Card Toolkit JSON file; up to 1 MB."),
+        error_messages={"empty": _("The file is empty.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,.json"}),
+    )  # fmt: skip
+    text = forms.CharField(
+        label=_("…or paste the card"), required=False, max_length=MAX_CARD_BYTES,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "mono"}),
+        help_text=_("The card's Markdown (with its YAML front matter, if it has one) or JSON."),
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), (cleaned.get("text") or "").strip()
+        if self.errors:
+            return cleaned
+        if upload and text:
+            self.add_error("text", "Upload a file or paste the card, not both.")
+        elif not upload and not text:
+            self.add_error("file", "Choose a model card file, or paste the card below.")
+        elif upload:
+            if upload.size > MAX_CARD_BYTES:
+                self.add_error("file", f"The file is {_megabytes(upload.size)} MB; the limit "
+                                       f"is {_megabytes(MAX_CARD_BYTES)} MB.")  # fmt: skip
+            else:
+                self.card, self.filename, self.source_field = upload.read(), upload.name, "file"
+        else:
+            self.card, self.filename, self.source_field = text, "pasted card", "text"
+        return cleaned
+
+
+class ModelCreateForm(forms.Form):
+    """What the preview lets one change before creating the model."""
+
+    card = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CARD_BYTES, strip=False)
+    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    version = forms.CharField(label=_("Version"), max_length=100, required=False)
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"), queryset=None, required=False, empty_label=_("No vendor"),
+        help_text=_("Who supplies the model, if it is one of your vendors."),
+    )  # fmt: skip
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = selectors.vendors_of(organization).order_by("name")
+        self.fields["vendor"].to_field_name = "uuid"
+
+
+def _card_text(data: bytes | str) -> str:
+    """Return the card as text for the hidden field (the parser has checked it already)."""
+    if isinstance(data, str):
+        return data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+_CARD_LABELS = {
+    name: str(AIModel._meta.get_field(name).verbose_name).capitalize()
+    for name in ("name", "version", "provider", "licence", "model_type", "is_general_purpose",
+                 "training_compute_flops", "is_open_source", "base_model", "intended_use",
+                 "limitations", "training_data", "languages")
+}  # fmt: skip
+_CARD_LABELS.update({
+    "model_type": "Model type", "is_general_purpose": "General-purpose model",
+    "training_compute_flops": "Training compute (FLOP)", "is_open_source": "Open source",
+    "licence": "Licence",
+})  # fmt: skip
+
+
+def _card_rows(card_preview: imports.ModelCardPreview) -> list[dict]:
+    data = card_preview.data
+    rows = []
+    for key, label in _CARD_LABELS.items():
+        value = data.get(key)
+        if key == "model_type":
+            value = AIModel.ModelType(value).label if value else ""
+        elif (
+            key in ("is_general_purpose", "is_open_source")
+            and card_preview.card.fields.get(key) is None
+        ):
+            value = "Not stated (recorded as no)"
+        rows.append({"key": key, "label": label, "value": imports.display_card_value(value),
+                     "long": key in ("intended_use", "limitations", "training_data")})  # fmt: skip
+    return rows
+
+
+def _render_card(request, form, create_form=None, card_preview=None, status=200):
+    context = {"form": form, "create_form": create_form, "preview": card_preview}
+    if card_preview is not None:
+        context.update({
+            "rows": _card_rows(card_preview),
+            "evaluations": card_preview.data.get("evaluations", [])[:50],
+            "evaluation_count": len(card_preview.data.get("evaluations", [])),
+            "unmapped": [(k, imports.display_card_value(v))
+                         for k, v in list(card_preview.unmapped.items())[:50]],
+        })  # fmt: skip
+    return render(request, "register/modelcard_import.html", context, status=status)
+
+
+@require_action(Action.EDIT_REGISTER)
+def modelcard(request, org_slug):
+    org = request.organization
+    if request.method != "POST":
+        return _render_card(request, ModelCardForm())
+    if request.POST.get("step") != "create":
+        form = ModelCardForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_card(request, form, status=400)
+        try:
+            card_preview = imports.preview_model_card(
+                organization=org, text=form.card, filename=form.filename
+            )
+        except ModelCardError as exc:
+            form.add_error(form.source_field, str(exc))
+            return _render_card(request, form, status=400)
+        # Bound, so that a problem found now (a duplicate) shows next to its field.
+        create_form = ModelCreateForm({
+            "card": _card_text(form.card), "filename": form.filename,
+            "name": card_preview.data.get("name", ""),
+            "version": card_preview.data.get("version", ""), "vendor": "",
+        }, organization=org)  # fmt: skip
+        create_form.is_valid()
+        for field, errors in card_preview.errors.items():
+            for error in errors:
+                create_form.add_error(field if field in create_form.fields else None, error)
+        return _render_card(request, ModelCardForm(), create_form, card_preview)
+
+    create_form = ModelCreateForm(request.POST, organization=org)
+    if not create_form.is_valid() and ("card" in create_form.errors):
+        messages.error(request, "The model card was lost on the way; upload it again.")
+        return redirect("register_import:modelcard", org_slug=org_slug)
+    card = create_form.data.get("card", "")
+    filename = create_form.data.get("filename", "") or "README.md"
+    overrides = {"name": create_form.data.get("name", ""),
+                 "version": create_form.data.get("version", "")}  # fmt: skip
+    try:
+        card_preview = imports.preview_model_card(
+            organization=org, text=card, filename=filename, overrides=overrides
+        )
+    except ModelCardError:
+        messages.error(request, "The model card could not be read; upload it again.")
+        return redirect("register_import:modelcard", org_slug=org_slug)
+    if create_form.is_valid():
+        try:
+            model, _preview = imports.import_model_card(
+                organization=org,
+                acting=request.membership,
+                text=card,
+                filename=filename,
+                overrides=overrides,
+                vendor=create_form.cleaned_data["vendor"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                target = field if field in create_form.fields else None
+                for error in errors:
+                    create_form.add_error(target, error)
+        else:
+            messages.success(request, f"The model {model} was added to the register.")
+            return redirect(_url_or_home("register:model-detail", org_slug,
+                                         model_uuid=model.uuid))  # fmt: skip
+    return _render_card(request, ModelCardForm(), create_form, card_preview, status=400)
