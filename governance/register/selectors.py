@@ -179,3 +179,35 @@ def vendors_for_list(organization):
         system_count=Count("systems", filter=Q(systems__archived_at=None), distinct=True),
         model_count=Count("models", filter=Q(models__archived_at=None), distinct=True),
     )
+
+
+def portfolio_summary(organization) -> dict:
+    """Return the register at a glance: systems per tier and those needing (re-)screening.
+
+    Two queries, whatever the size of the register.
+    """
+    from django.db.models import Count, F
+
+    from governance.register.models import RiskTier
+
+    active = systems_of(organization)
+    counts = dict(active.values_list("risk_tier").annotate(n=Count("id")).order_by())
+    rescreen = active.filter(
+        classified_at__isnull=False, material_changed_at__gt=F("classified_at")
+    ).count()
+    order = ["prohibited", "high_risk", "limited_risk", "minimal_risk", "out_of_scope", ""]
+    tiers = [
+        {
+            "code": code,
+            "label": RiskTier(code).label,
+            "count": counts.get(code, 0),
+            "filter": code or "unscreened",
+        }
+        for code in order
+    ]
+    return {
+        "total": sum(counts.values()),
+        "tiers": tiers,
+        "unscreened": counts.get("", 0),
+        "needs_rescreening": rescreen,
+    }

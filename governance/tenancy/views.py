@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.accounts.forms import SignupFromInvitationForm
 from governance.audit.selectors import events_of
+from governance.classification.selectors import upcoming_dates
+from governance.register.selectors import portfolio_summary
 from governance.tenancy import selectors, services
 from governance.tenancy.forms import InviteForm, OrganizationForm, RoleForm, TokenForm
 from governance.tenancy.permissions import require_action
@@ -35,6 +38,10 @@ def organization_home(request, org_slug):
     }
     if membership.can(Action.VIEW_AUDIT):
         context["recent_events"] = list(events_of(org)[:8])
+    if membership.can(Action.VIEW_REGISTER) or membership.can(Action.VIEW_DASHBOARDS):
+        context["portfolio"] = portfolio_summary(org)
+        context["upcoming"] = upcoming_dates(timezone.localdate())
+        context["can_view_register"] = membership.can(Action.VIEW_REGISTER)
     return render(request, "tenancy/organization_home.html", context)
 
 
