@@ -243,6 +243,17 @@ def _value(v):
     return v
 
 
+def _assign(obj, data: dict) -> dict:
+    """Set the fields that differ; return {field: [old, new]} for the audit trail."""
+    changes = {}
+    for field, value in data.items():
+        old = getattr(obj, field)
+        if old != value:
+            changes[field] = [_value(old), _value(value)]
+            setattr(obj, field, value)
+    return changes
+
+
 @transaction.atomic
 def update_system(*, system: AISystem, acting, data: dict, ai_models=None, tags=None) -> AISystem:
     """Edit a system; record what changed and flag re-screening after a material change."""
@@ -260,12 +271,7 @@ def update_system(*, system: AISystem, acting, data: dict, ai_models=None, tags=
         business_owner=data.get("business_owner"),
         technical_owner=data.get("technical_owner"),
     )
-    changes = {}
-    for field, value in data.items():
-        old = getattr(system, field)
-        if old != value:
-            changes[field] = [_value(old), _value(value)]
-            setattr(system, field, value)
+    changes = _assign(system, data)
     if ai_models is not None:
         old_ids = set(system.ai_models.values_list("pk", flat=True))
         new_ids = {m.pk for m in ai_models}
@@ -383,11 +389,7 @@ def update_model(*, model: AIModel, acting, data: dict) -> AIModel:
     if unknown:
         raise ValidationError({k: "Unknown field." for k in unknown})
     _check_same_org(model.organization, vendor=data.get("vendor"))
-    changes = {}
-    for field, value in data.items():
-        if getattr(model, field) != value:
-            changes[field] = [_value(getattr(model, field)), _value(value)]
-            setattr(model, field, value)
+    changes = _assign(model, data)
     if not changes:
         return model
     if ("name" in changes or "version" in changes) and AIModel.objects.filter(
@@ -445,11 +447,7 @@ def create_vendor(*, organization, acting, data: dict) -> Vendor:
 @transaction.atomic
 def update_vendor(*, vendor: Vendor, acting, data: dict) -> Vendor:
     _require_edit(acting)
-    changes = {}
-    for field, value in data.items():
-        if field in VENDOR_FIELDS and getattr(vendor, field) != value:
-            changes[field] = [getattr(vendor, field), value]
-            setattr(vendor, field, value)
+    changes = _assign(vendor, {k: v for k, v in data.items() if k in VENDOR_FIELDS})
     if (
         "name" in changes
         and Vendor.objects.filter(
