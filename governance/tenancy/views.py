@@ -33,15 +33,31 @@ def organization_home(request, org_slug):
     org = request.organization
     membership = request.membership
     context = {
-        "counts": selectors.organization_counts(org),
         "role_actions": sorted(Action(a).label for a in ROLE_ACTIONS.get(membership.role, ())),
     }
-    if membership.can(Action.VIEW_AUDIT):
-        context["recent_events"] = list(events_of(org)[:8])
+    stats = []
     if membership.can(Action.VIEW_REGISTER) or membership.can(Action.VIEW_DASHBOARDS):
-        context["portfolio"] = portfolio_summary(org)
+        portfolio = portfolio_summary(org)
+        tiers = {t["code"]: t["count"] for t in portfolio["tiers"]}
+        context["portfolio"] = portfolio
         context["upcoming"] = upcoming_dates(timezone.localdate())
         context["can_view_register"] = membership.can(Action.VIEW_REGISTER)
+        stats += [
+            ("AI systems", portfolio["total"], "in the register"),
+            ("High-risk", tiers["high_risk"], "under Art. 6 of the AI Act"),
+        ]
+    # Counters only for those who may act on them.
+    if membership.can(Action.VIEW_MEMBERS):
+        counts = selectors.organization_counts(org)
+        stats.append(("Members", counts["members"], "people and service accounts"))
+        if membership.can(Action.MANAGE_MEMBERS):
+            stats.append(("Pending invitations", counts["pending_invitations"], "not yet accepted"))
+        if membership.can(Action.MANAGE_TOKENS):
+            stats.append(("Active API tokens", counts["active_tokens"], "for integrations"))
+    context["stats"] = stats[:4]
+    context["stats_columns"] = max(2, min(len(stats), 4))
+    if membership.can(Action.VIEW_AUDIT):
+        context["recent_events"] = list(events_of(org)[:8])
     return render(request, "tenancy/organization_home.html", context)
 
 
