@@ -199,3 +199,4 @@ def test_swagger_ui_and_redoc_use_vendored_assets(db, client):
         html = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html
         assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+        assert "fonts.googleapis" not in html and "https://" not in html
