@@ -293,9 +293,6 @@ class RegisterViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{32,36}"
 
-    def organization_queryset(self):
-        raise NotImplementedError
-
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["organization"] = getattr(self.request, "organization", None)

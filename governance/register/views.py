@@ -10,6 +10,7 @@ from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 
 from governance.audit.selectors import events_of
+from governance.core.forms import apply_service_errors
 from governance.register import selectors, services
 from governance.register.export import FORMATS, export_systems
 from governance.register.filters import (
@@ -40,15 +41,6 @@ HISTORY_LENGTH = 20
 CLASSIFICATION_PANEL = "classification/_system_panel.html"
 # The first click on a column header sorts this way; the next click reverses it.
 FIRST_DIRECTION = {"name": "name", "tier": "tier", "updated": "-updated", "lifecycle": "lifecycle"}
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's validation errors next to the form's fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _can_add_systems(membership) -> bool:
@@ -222,7 +214,7 @@ def system_create(request, org_slug):
                 tags=form.tags_for_service,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -252,7 +244,7 @@ def system_edit(request, org_slug, system_uuid):
                 tags=form.tags_for_service,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             system = selectors.get_system_for_member(membership, system_uuid)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
@@ -358,7 +350,7 @@ def model_create(request, org_slug):
                 organization=org, acting=request.membership, data=form.data_for_service
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"The model “{model}” was added to the register.")
             return redirect("register:model-detail", org_slug=org.slug, model_uuid=model.uuid)
@@ -376,7 +368,7 @@ def model_edit(request, org_slug, model_uuid):
                 model=model, acting=request.membership, data=form.data_for_service
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             model = selectors.get_model(org, model_uuid)
         else:
             messages.success(request, "Changes saved.")
@@ -443,7 +435,7 @@ def vendor_create(request, org_slug):
                 organization=org, acting=request.membership, data=form.data_for_service
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"The vendor “{vendor.name}” was added.")
             return redirect("register:vendor-detail", org_slug=org.slug, vendor_uuid=vendor.uuid)
@@ -461,7 +453,7 @@ def vendor_edit(request, org_slug, vendor_uuid):
                 vendor=vendor, acting=request.membership, data=form.data_for_service
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             vendor = selectors.get_vendor(org, vendor_uuid)
         else:
             messages.success(request, "Changes saved.")

@@ -12,20 +12,12 @@ from django.views.decorators.http import require_POST
 from governance.accounts.forms import SignupFromInvitationForm
 from governance.audit.selectors import events_of
 from governance.classification.selectors import upcoming_dates
+from governance.core.forms import apply_service_errors
 from governance.register.selectors import portfolio_summary
 from governance.tenancy import selectors, services
 from governance.tenancy.forms import InviteForm, OrganizationForm, RoleForm, TokenForm
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import ROLE_ACTIONS, Action, Role
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's validation errors next to the form's fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_action(Action.VIEW_ORGANIZATION)
@@ -68,7 +60,7 @@ def organization_create(request):
         try:
             org = services.create_organization(name=form.cleaned_data["name"], owner=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{org.name} is ready. Invite your colleagues next.")
             return redirect("tenancy:member-list", org_slug=org.slug)
@@ -85,7 +77,7 @@ def organization_settings(request, org_slug):
                 organization=org, name=form.cleaned_data["name"], acting=request.membership
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Organisation settings saved.")
             return redirect("tenancy:settings", org_slug=org.slug)
@@ -110,7 +102,7 @@ def member_list(request, org_slug):
                     access_days=form.cleaned_data.get("access_days"),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error("role", str(exc))
             else:
@@ -148,7 +140,7 @@ def member_edit(request, org_slug, member_uuid):
                 access_expires_at=form.access_expires_at,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
         else:
@@ -261,7 +253,7 @@ def token_create(request, org_slug):
                 expires_at=form.expires_at,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             # Shown once: rendered, not redirected, so the secret never sits in a session.
             response = render(
