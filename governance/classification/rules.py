@@ -19,8 +19,10 @@ Decisions where the contract is silent (each cites its article where it is appli
   provider's Art. 72-73 duties), even where an Annex III point also applies; AI literacy, Art. 50
   and GPAI duties are kept, as the contract lists them for every in-scope system.
 - The Art. 6(3) derogation only concerns the Annex III leg (it derogates from Art. 6(2)): a
-  system high-risk under Annex I and derogated under Annex III is high-risk with basis
-  `annex_i`, and `derogation_applied` is true.
+  system high-risk under Annex I whose Annex III use meets Art. 6(3) is high-risk with basis
+  `annex_i`; as the contract defines `derogation_applied` as "an Annex III system is not
+  high-risk because of Art. 6(3)", it is false there, and no `art_6_4` / `art_49_2` is owed (a
+  provider of a high-risk system cannot consider it not high-risk, Art. 6(4), Art. 49(2)).
 - `conformity_route` describes the system, whatever the role; Annex III point 1 gives
   `internal_control_or_notified_body` (Art. 43(1)); `notified_body` is never chosen because the
   screening does not record whether harmonised standards were applied in full.
@@ -305,8 +307,9 @@ def validate_screening(data: object) -> dict:
     trigger = _bool(data, "art_25_trigger", "art_25_trigger", problems)
     public_service = _bool(data, "public_service_deployer", "public_service_deployer", problems)
 
-    raw_t = data.get("transparency", _MISSING)
-    if raw_t is _MISSING:
+    # null is the neutral value of an object key (the contract: "false, null or empty list").
+    raw_t = data.get("transparency")
+    if raw_t is None:
         transparency = dict.fromkeys(_TRANSPARENCY_KEYS, False)
     elif type(raw_t) is not dict:
         problems.append(f"transparency: must be an object of true/false facts, got {_show(raw_t)}")
@@ -497,8 +500,11 @@ def evaluate(s: dict, timeline: Timeline | None = None) -> dict:
     annex_i_high_risk = annex_i is not None and annex_i["third_party_conformity_assessment"]
     annex_iii = s["annex_iii"]
     conditions = s["art_6_3_conditions"]
-    derogation = bool(annex_iii) and bool(conditions) and not s["profiling"]
-    annex_iii_high_risk = bool(annex_iii) and not derogation
+    # Art. 6(3) conditions met for the Annex III leg; the derogation is only "applied" (the
+    # system is not high-risk because of it) when Annex I does not make it high-risk anyway.
+    annex_iii_derogated = bool(annex_iii) and bool(conditions) and not s["profiling"]
+    derogation = annex_iii_derogated and not annex_i_high_risk
+    annex_iii_high_risk = bool(annex_iii) and not annex_iii_derogated
     art_50_facts = [k for k in codes.ART_50_FACT_KEYS if t[k]]
 
     # 1. Scope: Art. 3(1), Art. 2(1), Art. 2(3)-(12).
@@ -688,6 +694,18 @@ def evaluate(s: dict, timeline: Timeline | None = None) -> dict:
                     f"The Annex III use ({_join([codes.ANNEX_III[c].citation for c in annex_iii])})"
                     f" is not high-risk because an Art. 6(3) condition holds ({held}) and the "
                     "system does not profile people.",
+                )
+            )
+        elif annex_iii_derogated:
+            why(
+                _why(
+                    "art_6_3_moot_under_annex_i",
+                    "Art. 6(3); Art. 6(1)",
+                    f"An Art. 6(3) condition holds for the Annex III use "
+                    f"({_join([codes.ANNEX_III[c].citation for c in annex_iii])}) and the system "
+                    "does not profile people, so that use alone would not make it high-risk; but "
+                    "the system is high-risk under Art. 6(1) anyway, so the derogation does not "
+                    "apply and no Art. 6(4) assessment or Art. 49(2) registration is needed.",
                 )
             )
         else:

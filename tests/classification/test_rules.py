@@ -622,11 +622,15 @@ def test_derogation_applies_to_every_listed_point_together():
 
 
 def test_derogated_annex_iii_leg_of_an_annex_i_system():
+    # The contract: derogation_applied is "true when an Annex III system is not high-risk
+    # because of Art. 6(3)"; this one is high-risk under Art. 6(1), so it is false and the
+    # Art. 6(4) / Art. 49(2) "not high-risk" duties are not owed.
     result = run(annex_i=annex_i("toys"), annex_iii=["annex_iii_3_b"], art_6_3_conditions=["a"])
     assert result["tier"] == "high_risk"
     assert result["high_risk_basis"] == ["annex_i"]
-    assert result["derogation_applied"] is True
-    assert {"art_6_4", "art_49_2"} <= set(result["obligations"])
+    assert result["derogation_applied"] is False
+    assert not {"art_6_4", "art_49_2"} & set(result["obligations"])
+    assert "art_6_3_moot_under_annex_i" in rules_of(result)
     assert result["applies_from"]["art_9"] == ANNEX_I_DATE
 
 
