@@ -716,7 +716,7 @@ TIERS: dict[str, Code] = {
         ),
         Code(
             "high_risk",
-            "High risk",
+            "High-risk",
             "Art. 6",
             "The system must meet the high-risk requirements before it is placed on the market "
             "or used.",

@@ -9,6 +9,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 
+from governance.audit.labels import action_label
 from governance.audit.selectors import events_of
 from governance.core.forms import apply_service_errors
 from governance.register import selectors, services
@@ -73,14 +74,6 @@ def _sort_headers(params, current: str) -> dict:
     return headers
 
 
-_VERBS = {
-    "created": "Added to the register",
-    "updated": "Edited",
-    "archived": "Archived",
-    "restored": "Restored",
-}
-
-
 def _field_label(model_class, name: str) -> str:
     if name == "ai_models":
         return "models"
@@ -95,7 +88,7 @@ def _history(organization, obj) -> list:
     events = list(events_of(organization).filter(object_id=str(obj.uuid))[:HISTORY_LENGTH])
     for event in events:
         event.verb = event.action.rsplit(".", 1)[-1]
-        event.summary = _VERBS.get(event.verb, event.action)
+        event.summary = action_label(event.action)
         event.changed = []
         if event.verb == "updated" and isinstance(event.changes, dict):
             event.changed = [_field_label(type(obj), name) for name in event.changes]

@@ -266,7 +266,7 @@ def test_saving_creates_version_1_then_version_2(alice, world, system):
     r = alice.post(review, {"note": "First look"})
     assert r.status_code == 302 and r["Location"] == url("detail", system, version=1)
     page = alice.get(r["Location"])
-    assert "Classification saved as version 1: High risk." in page.content.decode()
+    assert "Classification saved as version 1: High-risk." in page.content.decode()
 
     post_step(alice, system, "derogation", profiling="no", art_6_3_conditions=["d"])
     r = alice.post(review, {"note": "Only prepares the shortlist"})
@@ -310,7 +310,7 @@ def test_contradictory_answers_are_shown_and_nothing_is_lost(alice, world, syste
 def test_the_detail_page_explains_the_result(alice, world, system):
     classify(world, system, CV, note="Bought from TalentRank")
     html = alice.get(url("detail", system, version=1)).content.decode()
-    assert "badge-xl badge-high_risk" in html and "High risk" in html
+    assert "badge-xl badge-high_risk" in html and "High-risk" in html
     assert "Employment and workers&#x27; management: Recruitment and candidate selection" in html
     assert "Art. 6(2); Annex III point 4(a)" in html
     assert "Obligations of deployers of high-risk AI systems" in html
