@@ -230,24 +230,11 @@ class AIModelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AIModel
+        # The writable fields are the service's; the API adds ids, links and bookkeeping.
         fields = [
             "id",
             "url",
-            "name",
-            "version",
-            "provider",
-            "vendor",
-            "licence",
-            "model_type",
-            "is_general_purpose",
-            "training_compute_flops",
-            "is_open_source",
-            "base_model",
-            "intended_use",
-            "limitations",
-            "training_data",
-            "evaluations",
-            "languages",
+            *services.MODEL_FIELDS,
             "source",
             "archived_at",
             "created_at",
