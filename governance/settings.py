@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "governance.audit",
     "governance.register",
     "governance.classification",
+    "governance.risks",
+    "compliance.catalogue",
+    "compliance.assessments",
+    "compliance.evidence",
+    "compliance.documents",
+    "governance.dashboards",
 ]
 
 MIDDLEWARE = [

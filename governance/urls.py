@@ -23,6 +23,11 @@ org_router.register("systems", register_api.SystemViewSet, basename="system")
 org_router.register("models", register_api.AIModelViewSet, basename="model")
 org_router.register("vendors", register_api.VendorViewSet, basename="vendor")
 # classification API routes (below this line)
+# catalogue API routes (below this line)
+# assessments API routes (below this line)
+# evidence API routes (below this line)
+# risks API routes (below this line)
+# documents API routes (below this line)
 
 api_urlpatterns = [
     path("organizations/", tenancy_api.MyOrganizationsView.as_view(), name="my-organizations"),
@@ -71,6 +76,12 @@ org_urlpatterns = [
     path("register/", include("governance.register.urls")),
     # classification web pages (below this line)
     path("register/systems/<uuid:system_uuid>/", include("governance.classification.urls")),
+    # catalogue web pages (below this line)
+    # assessments web pages (below this line)
+    # evidence web pages (below this line)
+    # risks web pages (below this line)
+    # documents web pages (below this line)
+    # dashboards web pages (below this line)
 ]
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Gap analyses, responses, actions and review."""

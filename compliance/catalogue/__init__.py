@@ -1,0 +1,1 @@
+"""Frameworks, requirements, questions and mappings."""

@@ -1,0 +1,1 @@
+"""Documents and evidence packs built by jobs."""

@@ -1,0 +1,1 @@
+"""Evidence files, versions and links."""

@@ -1,0 +1,1 @@
+"""AI risk register and serious incidents."""
