@@ -1,0 +1,211 @@
+"""When a catalogue item applies: conditions as data, evaluated against facts.
+
+Pure Python, no database. A condition is `None` (the item always applies) or a JSON object
+with exactly one key:
+
+| condition | holds when |
+|---|---|
+| `{"all": [c, ...]}` | every sub-condition holds (an empty list holds) |
+| `{"any": [c, ...]}` | at least one sub-condition holds (an empty list does not) |
+| `{"not": c}` | the sub-condition does not hold |
+| `{"annex_iii_point_in": [p, ...]}` | one of the system's Annex III points matches a `p` |
+| `{"annex_iii_point_not_in": [p, ...]}` | the system has an Annex III point matching no `p` |
+| `{"role_in": [r, ...]}` | the organisation's role is one of these (screening role codes) |
+| `{"tier_in": [t, ...]}` | the risk tier is one of these |
+| `{"conformity_route_in": [r, ...]}` | the conformity route is one of these |
+| `{"<flag>": true or false}` | the boolean fact `<flag>` (see `FLAGS`) has this value |
+
+An Annex III pattern `p` is a code of the screening contract (`annex_iii_1_a`, `annex_iii_2`)
+or a prefix ending at an area (`annex_iii_1` matches `annex_iii_1_a`, `_b`, `_c`;
+`annex_iii` matches every point). `annex_iii_point_not_in: ["annex_iii_2"]` reads "an Annex III
+point other than point 2" (Art. 27(1), Art. 49(1)); "no point of the list" is written
+`{"not": {"annex_iii_point_in": [...]}}`.
+
+Facts are a plain dict built by `facts_from_classification` (keys in `FACT_KEYS`). A fact
+that is missing counts as false (or as no value), so a conditional item is left out until the
+fact is known: an officer can still answer "not applicable" with a reason on an item that is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+# Boolean facts a `{"<flag>": bool}` condition may test, with where each comes from.
+FLAGS: dict[str, str] = {
+    "acts_as_provider": "the organisation acts as provider (provider, product manufacturer, "
+    "or Art. 25(1) for a high-risk system)",
+    "established_in_eu": "screening: established_in_eu",
+    "annex_i": "screening: the system is (a safety component of) an Annex I product",
+    "derogation_applied": "classification: Art. 6(3) derogation applied",
+    "profiling": "screening: profiling of natural persons",
+    "public_service_deployer": "screening: public body or private entity providing public "
+    "services (Art. 27)",
+    "public_authority": "screening: public authority or Union body, or acting on their behalf "
+    "(Art. 26(8), Art. 49(3))",
+    "gpai": "classification: the organisation provides a general-purpose AI model",
+    "open_source": "screening: the general-purpose AI model is free and open-source (Art. 53(2))",
+    "systemic_risk": "classification: the model has systemic risk (Art. 51)",
+    "personal_data": "system: processes personal data",
+    "biometric_data": "system: processes biometric data",
+    "special_category_data": "system: processes special categories of personal data (GDPR Art. 9)",
+    "affects_children": "system: children are among the persons affected",
+    "interacts_with_persons": "screening transparency fact (Art. 50(1))",
+    "synthetic_content": "screening transparency fact (Art. 50(2))",
+    "emotion_recognition_or_biometric_categorisation": "screening transparency fact (Art. 50(3))",
+    "deep_fake": "screening transparency fact (Art. 50(4))",
+    "public_interest_text": "screening transparency fact (Art. 50(4))",
+    "human_editorial_control": "screening transparency fact (Art. 50(4))",
+}
+
+# List conditions: condition key -> fact key holding the value tested.
+LISTS: dict[str, str] = {
+    "role_in": "role",
+    "tier_in": "tier",
+    "conformity_route_in": "conformity_route",
+}
+
+ANNEX_III_KEYS = ("annex_iii_point_in", "annex_iii_point_not_in")
+COMBINATORS = ("all", "any", "not")
+
+# Every key of the facts dict.
+FACT_KEYS = (*FLAGS, "role", "tier", "conformity_route", "annex_iii", "high_risk_basis")
+
+MAX_DEPTH = 8
+MAX_NODES = 200
+
+_PROVIDER_ROLES = frozenset({"provider", "product_manufacturer"})
+_TRANSPARENCY = (
+    "interacts_with_persons",
+    "synthetic_content",
+    "emotion_recognition_or_biometric_categorisation",
+    "deep_fake",
+    "public_interest_text",
+    "human_editorial_control",
+)
+
+
+class ConditionError(ValueError):
+    """A condition that is not well formed; `path` says where, e.g. `all[1].role_in`."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+def _matches(point: str, pattern: str) -> bool:
+    return point == pattern or point.startswith(pattern + "_")
+
+
+def condition_holds(condition: object, facts: Mapping) -> bool:
+    """Return whether the condition holds for the facts (`None` always holds).
+
+    The condition must be well formed (see `validate_condition`); a malformed one raises
+    `ConditionError` rather than silently including or leaving out an item.
+    """
+    if condition is None:
+        return True
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        raise ConditionError("", "a condition is an object with exactly one key")
+    ((key, value),) = condition.items()
+    if key == "all":
+        return all(condition_holds(c, facts) for c in value)
+    if key == "any":
+        return any(condition_holds(c, facts) for c in value)
+    if key == "not":
+        return not condition_holds(value, facts)
+    if key in ANNEX_III_KEYS:
+        points = list(facts.get("annex_iii") or ())
+        hits = [any(_matches(p, pattern) for pattern in value) for p in points]
+        return any(hits) if key == "annex_iii_point_in" else not all(hits)
+    if key in LISTS:
+        return facts.get(LISTS[key]) in value
+    if key in FLAGS:
+        return bool(facts.get(key, False)) is value
+    raise ConditionError(key, "unknown condition")
+
+
+def validate_condition(condition: object, path: str = "") -> None:
+    """Raise `ConditionError` naming the place if the condition is not well formed."""
+    counter = [0]
+    _validate(condition, path, 0, counter)
+
+
+def _validate(condition: object, path: str, depth: int, counter: list[int]) -> None:
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise ConditionError(path, f"more than {MAX_NODES} conditions")
+    if depth > MAX_DEPTH:
+        raise ConditionError(path, f"nested deeper than {MAX_DEPTH} levels")
+    if condition is None and depth == 0:
+        return
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        raise ConditionError(path, "a condition is an object with exactly one key")
+    ((key, value),) = condition.items()
+    here = f"{path}.{key}" if path else str(key)
+    if key in ("all", "any"):
+        if not isinstance(value, list):
+            raise ConditionError(here, "expects a list of conditions")
+        for i, sub in enumerate(value):
+            _validate(sub, f"{here}[{i}]", depth + 1, counter)
+    elif key == "not":
+        _validate(value, here, depth + 1, counter)
+    elif key in ANNEX_III_KEYS or key in LISTS:
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ConditionError(here, "expects a non-empty list of strings")
+        if key in ANNEX_III_KEYS:
+            bad = [v for v in value if not (v == "annex_iii" or v.startswith("annex_iii_"))]
+            if bad:
+                raise ConditionError(here, f"not an Annex III code: {bad[0]!r}")
+    elif key in FLAGS:
+        if not isinstance(value, bool):
+            raise ConditionError(here, "expects true or false")
+    else:
+        known = ", ".join([*COMBINATORS, *ANNEX_III_KEYS, *LISTS, *sorted(FLAGS)])
+        raise ConditionError(here, f"unknown condition; expected one of: {known}")
+
+
+def facts_from_classification(
+    screening: Mapping, result: Mapping, system: object | None = None
+) -> dict:
+    """Build the facts of one system from its screening, its classification and the system.
+
+    `screening` is the normalised input (schema `eu-ai-act-screening/1`), `result` the output
+    (`eu-ai-act-classification/1`); `system` is anything with the register's attributes
+    (`processes_personal_data`, `processes_biometric_data`, `processes_special_categories`,
+    `affected_persons`), read with getattr, or None. No database access.
+    """
+    role = screening.get("role")
+    tier = result.get("tier")
+    gpai_model = screening.get("gpai") or {}
+    transparency = screening.get("transparency") or {}
+    facts = {
+        "role": role,
+        "tier": tier,
+        "conformity_route": result.get("conformity_route"),
+        "annex_iii": list(screening.get("annex_iii") or ()),
+        "high_risk_basis": list(result.get("high_risk_basis") or ()),
+        "acts_as_provider": role in _PROVIDER_ROLES
+        or (bool(screening.get("art_25_trigger")) and tier == "high_risk"),
+        "established_in_eu": bool(screening.get("established_in_eu")),
+        "annex_i": bool(screening.get("annex_i")),
+        "derogation_applied": bool(result.get("derogation_applied")),
+        "profiling": bool(screening.get("profiling")),
+        "public_service_deployer": bool(screening.get("public_service_deployer"))
+        or bool(screening.get("public_authority")),
+        "public_authority": bool(screening.get("public_authority")),
+        "gpai": result.get("gpai") not in (None, "none"),
+        "open_source": bool(gpai_model.get("open_source")),
+        "systemic_risk": result.get("gpai") == "gpai_systemic_risk",
+        "personal_data": bool(getattr(system, "processes_personal_data", False)),
+        "biometric_data": bool(getattr(system, "processes_biometric_data", False)),
+        "special_category_data": bool(getattr(system, "processes_special_categories", False)),
+        "affects_children": "children" in _as_list(getattr(system, "affected_persons", None)),
+    }
+    for key in _TRANSPARENCY:
+        facts[key] = bool(transparency.get(key))
+    return facts
+
+
+def _as_list(value: object) -> list:
+    return list(value) if isinstance(value, Iterable) and not isinstance(value, str) else []
