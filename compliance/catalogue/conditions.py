@@ -13,6 +13,9 @@ with exactly one key:
 | `{"role_in": [r, ...]}` | the organisation's role is one of these (screening role codes) |
 | `{"tier_in": [t, ...]}` | the risk tier is one of these |
 | `{"conformity_route_in": [r, ...]}` | the conformity route is one of these |
+| `{"annex_i_legislation_in": [c, ...]}` | the Annex I legislation code is one of these |
+| `{"prohibited_practice_in": [p, ...]}` | one of the system's Art. 5 practices is listed |
+| `{"obligation_in": [code, ...]}` | one of these obligation codes applies to the system |
 | `{"<flag>": true or false}` | the boolean fact `<flag>` (see `FLAGS`) has this value |
 
 An Annex III pattern `p` is a code of the screening contract (`annex_iii_1_a`, `annex_iii_2`)
@@ -49,6 +52,13 @@ FLAGS: dict[str, str] = {
     "biometric_data": "system: processes biometric data",
     "special_category_data": "system: processes special categories of personal data (GDPR Art. 9)",
     "affects_children": "system: children are among the persons affected",
+    "affects_employees": "system: employees or applicants are among the persons affected "
+    "(Art. 26(7))",
+    # Facts no screening records yet: false until an assessment asks for them.
+    "financial_institution": "extra question: a financial institution under EU "
+    "financial-services governance rules (Arts. 17(4), 18(3), 19(2), 26(5), 72(4))",
+    "ai_office_competence": "extra question: the system falls under the AI Office's exclusive "
+    "competence (Art. 75(1), 75(1a))",
     "interacts_with_persons": "screening transparency fact (Art. 50(1))",
     "synthetic_content": "screening transparency fact (Art. 50(2))",
     "emotion_recognition_or_biometric_categorisation": "screening transparency fact (Art. 50(3))",
@@ -57,18 +67,22 @@ FLAGS: dict[str, str] = {
     "human_editorial_control": "screening transparency fact (Art. 50(4))",
 }
 
-# List conditions: condition key -> fact key holding the value tested.
+# List conditions: condition key -> fact key holding the value tested (a string, or a list
+# of which one must be listed).
 LISTS: dict[str, str] = {
     "role_in": "role",
     "tier_in": "tier",
     "conformity_route_in": "conformity_route",
+    "annex_i_legislation_in": "annex_i_legislation",
+    "prohibited_practice_in": "prohibited_practices",
+    "obligation_in": "obligations",
 }
 
 ANNEX_III_KEYS = ("annex_iii_point_in", "annex_iii_point_not_in")
 COMBINATORS = ("all", "any", "not")
 
 # Every key of the facts dict.
-FACT_KEYS = (*FLAGS, "role", "tier", "conformity_route", "annex_iii", "high_risk_basis")
+FACT_KEYS = (*FLAGS, *LISTS.values(), "annex_iii", "high_risk_basis")
 
 MAX_DEPTH = 8
 MAX_NODES = 200
@@ -119,7 +133,10 @@ def condition_holds(condition: object, facts: Mapping) -> bool:
         hits = [any(_matches(p, pattern) for pattern in value) for p in points]
         return any(hits) if key == "annex_iii_point_in" else not all(hits)
     if key in LISTS:
-        return facts.get(LISTS[key]) in value
+        fact = facts.get(LISTS[key])
+        if isinstance(fact, (list, tuple, set, frozenset)):
+            return any(v in fact for v in value)
+        return fact in value
     if key in FLAGS:
         return bool(facts.get(key, False)) is value
     raise ConditionError(key, "unknown condition")
@@ -179,6 +196,8 @@ def facts_from_classification(
     tier = result.get("tier")
     gpai_model = screening.get("gpai") or {}
     transparency = screening.get("transparency") or {}
+    affected = _as_list(getattr(system, "affected_persons", None))
+    annex_i = screening.get("annex_i") or {}
     facts = {
         "role": role,
         "tier": tier,
@@ -188,7 +207,10 @@ def facts_from_classification(
         "acts_as_provider": role in _PROVIDER_ROLES
         or (bool(screening.get("art_25_trigger")) and tier == "high_risk"),
         "established_in_eu": bool(screening.get("established_in_eu")),
-        "annex_i": bool(screening.get("annex_i")),
+        "annex_i": bool(annex_i),
+        "annex_i_legislation": annex_i.get("legislation"),
+        "prohibited_practices": list(result.get("prohibited_practices") or ()),
+        "obligations": list(result.get("obligations") or ()),
         "derogation_applied": bool(result.get("derogation_applied")),
         "profiling": bool(screening.get("profiling")),
         "public_service_deployer": bool(screening.get("public_service_deployer"))
@@ -200,7 +222,8 @@ def facts_from_classification(
         "personal_data": bool(getattr(system, "processes_personal_data", False)),
         "biometric_data": bool(getattr(system, "processes_biometric_data", False)),
         "special_category_data": bool(getattr(system, "processes_special_categories", False)),
-        "affects_children": "children" in _as_list(getattr(system, "affected_persons", None)),
+        "affects_children": "children" in affected,
+        "affects_employees": "employees" in affected,
     }
     for key in _TRANSPARENCY:
         facts[key] = bool(transparency.get(key))

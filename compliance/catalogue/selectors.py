@@ -65,13 +65,25 @@ def requirements_of(framework: Framework) -> QuerySet[Requirement]:
 def applicable_requirements(
     framework: Framework, obligation_codes: Iterable[str], facts: Mapping
 ) -> list[Requirement]:
-    """Return the items of the framework that apply: their obligation is one of the codes and
-    their condition (and their parent group's) holds for the facts. In reading order."""
+    """Return the items of the framework that apply, in reading order.
+
+    An item applies when its obligation is one of the codes and its condition (and its parent
+    group's) holds for the facts. A cross-cutting group whose condition is
+    `{"obligation_in": [...]}` (e.g. Art. 50(5)-(6), common to every Art. 50 code) is
+    considered whatever its own obligation code; the codes are added to the facts as
+    `obligations` for that test. One query.
+    """
     codes = set(obligation_codes)
     if not codes:
         return []
+    facts = {**facts, "obligations": sorted(codes | set(facts.get("obligations") or ()))}
     items = (
-        framework.requirements.filter(kind=RequirementKind.ITEM, obligation__in=codes)
+        framework.requirements.filter(kind=RequirementKind.ITEM)
+        .filter(
+            Q(obligation__in=codes)
+            | Q(parent__condition__has_key="obligation_in")
+            | Q(condition__has_key="obligation_in")
+        )
         .select_related("parent")
         .order_by("order")
     )

@@ -111,3 +111,27 @@ def test_applicable_requirements_runs_one_query(db, django_assert_num_queries):
     _tree(fw)
     with django_assert_num_queries(1):
         applicable_requirements(fw, {"art_9", "art_26"}, {"role": "deployer"})
+
+
+def test_a_cross_cutting_group_applies_with_any_of_its_codes(db):
+    fw = _framework("eu-ai-act", "2026.1")
+    group = Requirement.objects.create(
+        framework=fw,
+        code="art_50_x",
+        obligation="art_50_x",
+        kind="group",
+        title="All",
+        condition={"obligation_in": ["art_50_1", "art_50_4"]},
+        order=0,
+    )
+    Requirement.objects.create(
+        framework=fw,
+        code="art_50_x.01",
+        obligation="art_50_x",
+        kind="item",
+        parent=group,
+        title="Timing",
+        order=1,
+    )
+    assert [i.code for i in applicable_requirements(fw, {"art_50_4"}, {})] == ["art_50_x.01"]
+    assert applicable_requirements(fw, {"art_50_2"}, {}) == []
