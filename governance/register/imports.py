@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django_scopes import scope, scopes_disabled
 
 from governance.audit.services import record_event
+from governance.core.validators import plain_text_problem
 from governance.register import services
 from governance.register.modelcards import ModelCardImport, parse_model_card
 from governance.register.models import (
@@ -395,6 +396,10 @@ def _text(limit: int | None):
     def parse(value: str, ctx) -> str:
         if limit is not None and len(value) > limit:
             raise _CellError(f"The text is {len(value):,} characters long; the limit is {limit}.")
+        # One-line fields (names, references) are shown to people: no hidden direction tricks.
+        problem = plain_text_problem(value) if limit is not None else None
+        if problem:
+            raise _CellError(problem)
         return value
 
     return parse

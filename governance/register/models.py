@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from governance.core.validators import check_row
 from governance.tenancy.models import Organization
 
 
@@ -83,6 +84,10 @@ class Vendor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_row(self, text_fields=("name", "country"))
 
 
 class Tag(models.Model):
@@ -165,6 +170,14 @@ class AIModel(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.version}".strip()
+
+    def clean(self):
+        super().clean()
+        check_row(
+            self,
+            text_fields=("name", "version", "provider", "licence", "base_model"),
+            compute_fields=("training_compute_flops",),
+        )
 
 
 class AISystem(models.Model):
@@ -252,6 +265,10 @@ class AISystem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_row(self, text_fields=("name", "reference", "eu_database_id"))
 
     @property
     def needs_rescreening(self) -> bool:
