@@ -139,7 +139,8 @@ ROLES: dict[str, Code] = {
             "Product manufacturer",
             "Art. 2(1)(e); Art. 25(3)",
             "Places the AI system on the market together with its own product, under its own "
-            "name or trademark.",
+            "name or trademark; it acts as the provider only of a system high-risk under "
+            "Annex I.",
         ),
     )
 }
@@ -219,8 +220,9 @@ PROHIBITED_PRACTICES: dict[str, Practice] = {
             "art_5_1_ba",
             "ba",
             "Non-consensual intimate imagery",
-            "Generating or manipulating realistic intimate or sexually explicit images, video or "
-            "audio of an identifiable person without their explicit consent.",
+            "Generating or manipulating realistic images, video or audio of an identifiable "
+            "person's intimate parts or of them in sexually explicit activities, without their "
+            "freely given, specific, informed and unambiguous consent.",
             added_by_omnibus=True,
         ),
         Practice(
@@ -957,9 +959,9 @@ OBLIGATIONS: dict[str, Obligation] = {
         Obligation(
             "art_49",
             "Registration",
-            "Art. 49",
-            "Register the provider and the system in the EU database before placing it on the "
-            "market.",
+            "Art. 49(1); Art. 49(5)",
+            "Register the provider and the Annex III system in the EU database before placing "
+            "it on the market (a critical-infrastructure system, point 2, at national level).",
         ),
         Obligation(
             "art_49_2",
@@ -967,6 +969,13 @@ OBLIGATIONS: dict[str, Obligation] = {
             "Art. 49(2); Annex VIII Section B",
             "Register the provider and the Annex III system claimed not high-risk in the EU "
             "database.",
+        ),
+        Obligation(
+            "art_49_3",
+            "Register the use of the high-risk system",
+            "Art. 26(8); Art. 49(3); Annex VIII Section C",
+            "As a public authority or Union body deploying an Annex III system (other than "
+            "point 2), register yourself and your use of it in the EU database before use.",
         ),
         Obligation(
             "art_50_1",
@@ -1004,7 +1013,8 @@ OBLIGATIONS: dict[str, Obligation] = {
             "Authorised representative for a general-purpose AI model",
             "Art. 54",
             "A model provider outside the EU appoints an EU authorised representative before "
-            "placing the model on the market.",
+            "placing the model on the market (not for an open-source model without systemic "
+            "risk, Art. 54(6)).",
         ),
         Obligation(
             "art_55",

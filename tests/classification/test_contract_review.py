@@ -92,12 +92,14 @@ def test_derogation_still_applies_when_annex_i_needs_no_third_party_assessment()
 
 
 def test_annex_i_system_with_derogated_annex_iii_owes_the_plain_provider_duties():
+    # Amended contract: art_49 only where the basis includes an Annex III point; here the
+    # basis is annex_i alone (the Annex III leg is derogated), so no Art. 49(1) registration.
     result = run(
         annex_i=annex_i("medical_devices"),
         annex_iii=["annex_iii_5_a"],
         art_6_3_conditions=["b"],
     )
-    assert set(result["obligations"]) == PROVIDER_ALL | {"art_4"}
+    assert set(result["obligations"]) == PROVIDER_ALL - {"art_49"} | {"art_4"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,6 +127,7 @@ def test_every_optional_key_left_out_is_neutral():
         profiling=False,
         art_25_trigger=False,
         public_service_deployer=False,
+        public_authority=False,
         transparency={},
         gpai=None,
     )
@@ -176,12 +179,14 @@ def test_art_50_paragraphs_per_role_and_limited_risk_whatever_the_role(role, exp
     assert result["transparency"] == expected
 
 
-def test_gpai_open_source_keeps_art_53_and_art_54_outside_the_eu():
-    # "an open-source model without systemic risk is spared Art. 53(1)(a)-(b) only"
+def test_gpai_open_source_keeps_art_53_but_not_art_54_outside_the_eu():
+    # "an open-source model without systemic risk is spared Art. 53(1)(a)-(b) only, and
+    # (Amended) owes no art_54 (Art. 54(6))"
     gpai = {"training_flops": 1e23, "commission_designated": False, "open_source": True}
     result = run(established_in_eu=False, gpai=gpai)
     assert result["gpai"] == "gpai"
-    assert result["obligations"] == ["art_4", "art_53", "art_54"]
+    assert result["obligations"] == ["art_4", "art_53"]
+    assert "gpai_open_source_no_representative" in rules_of(result)
 
 
 def test_prohibited_beats_high_risk_and_owes_only_art_5():

@@ -39,7 +39,16 @@ PROVIDER_DUTIES = {
     "art_73",
 }
 PROVIDER_ALL = REQUIREMENTS | PROVIDER_DUTIES
-HIGH_RISK_ROLE_DUTIES = PROVIDER_ALL | {"art_22", "art_23", "art_24", "art_26", "art_27"}
+# Art. 49(1) (amended contract): registration only where the basis includes an Annex III point.
+PROVIDER_ANNEX_I = PROVIDER_ALL - {"art_49"}
+HIGH_RISK_ROLE_DUTIES = PROVIDER_ALL | {
+    "art_22",
+    "art_23",
+    "art_24",
+    "art_26",
+    "art_27",
+    "art_49_3",
+}
 ANNEX_III = list(codes.ANNEX_III)
 PRACTICES = list(codes.PROHIBITED_PRACTICES)
 ROLES = list(codes.ROLES)
@@ -395,7 +404,9 @@ def test_section_a_product_with_third_party_assessment_is_high_risk(legislation)
     assert result["tier"] == "high_risk"
     assert result["high_risk_basis"] == ["annex_i"]
     assert result["conformity_route"] == "product_legislation"
-    assert set(result["obligations"]) == PROVIDER_ALL | {"art_4"}
+    # Amended contract, Art. 49(1): an Annex I-only system is not registered.
+    assert set(result["obligations"]) == PROVIDER_ANNEX_I | {"art_4"}
+    assert "no_registration_annex_i" in rules_of(result)
     assert result["applies_from"]["art_9"] == ANNEX_I_DATE
     assert result["applies_from"]["art_43"] == ANNEX_I_DATE
     assert result["applies_from"]["art_4"] == "2025-02-02"
@@ -414,6 +425,8 @@ def test_section_b_product_is_high_risk_but_owes_no_art_8_to_49_duties(legislati
     assert result["high_risk_basis"] == ["annex_i"]
     assert result["conformity_route"] == "product_legislation"
     assert not set(result["obligations"]) & HIGH_RISK_ROLE_DUTIES
+    # A product manufacturer acts as provider of an Annex I high-risk system (Art. 25(3)), so
+    # it keeps AI literacy even where Art. 2(2) removes the Chapter III duties.
     expected = ["art_4"] if role in ("provider", "deployer", "product_manufacturer") else []
     assert result["obligations"] == expected
     limit = next(r for r in result["rationale"] if r["rule"] == "annex_i_section_b")
@@ -478,7 +491,7 @@ def test_annex_i_and_annex_iii_together_use_the_product_route_and_earliest_date(
 @pytest.mark.parametrize("role", ["provider", "product_manufacturer"])
 def test_product_manufacturer_under_annex_i_owes_provider_duties(role):
     result = run(role=role, annex_i=annex_i("toys"))
-    assert set(result["obligations"]) == PROVIDER_ALL | {"art_4"}
+    assert set(result["obligations"]) == PROVIDER_ANNEX_I | {"art_4"}
     if role == "product_manufacturer":
         assert "product_manufacturer_is_provider" in rules_of(result)
 
@@ -591,7 +604,8 @@ def test_profiling_without_annex_iii_changes_nothing():
     "role, expected",
     [
         ("provider", ["art_4", "art_49_2", "art_6_4"]),
-        ("product_manufacturer", ["art_4", "art_49_2", "art_6_4"]),
+        # Amended contract, Art. 25(3): not high-risk under Annex I, so not the provider.
+        ("product_manufacturer", []),
         ("deployer", ["art_4"]),
         ("importer", []),
         ("distributor", []),
@@ -680,7 +694,8 @@ def test_conformity_route_rationale_cites_art_43():
     "role, expected",
     [
         ("provider", PROVIDER_ALL | {"art_4"}),
-        ("product_manufacturer", PROVIDER_ALL | {"art_4"}),
+        # Amended contract, Art. 25(3): a product manufacturer is the provider under Annex I only.
+        ("product_manufacturer", set()),
         ("deployer", {"art_4", "art_26"}),
         ("importer", {"art_23"}),
         ("distributor", {"art_24"}),
@@ -698,7 +713,7 @@ def test_every_role_of_a_high_risk_system(role, expected, point):
     "role, added",
     [
         ("provider", {"art_22"}),
-        ("product_manufacturer", {"art_22"}),
+        ("product_manufacturer", set()),  # not its provider (Art. 25(3), amended contract)
         ("deployer", set()),
         ("importer", set()),
         ("distributor", set()),
@@ -836,14 +851,16 @@ DEPLOYER_PARAGRAPH = {
 def test_each_art_50_fact_makes_limited_risk_for_every_role(fact, role):
     result = run(role=role, transparency={fact: True})
     assert result["tier"] == "limited_risk"
-    if role in ("provider", "product_manufacturer"):
+    # A product manufacturer of a system not high-risk under Annex I is not its provider
+    # (Art. 25(3), amended contract): no Art. 50(1)-(2) duty and no AI literacy in that role.
+    if role == "provider":
         expected = [PROVIDER_PARAGRAPH[fact]] if fact in PROVIDER_PARAGRAPH else []
     elif role == "deployer":
         expected = [DEPLOYER_PARAGRAPH[fact]] if fact in DEPLOYER_PARAGRAPH else []
     else:
         expected = []
     assert result["transparency"] == expected
-    literacy = ["art_4"] if role in ("provider", "product_manufacturer", "deployer") else []
+    literacy = ["art_4"] if role in ("provider", "deployer") else []
     assert result["obligations"] == sorted(literacy + expected)
     if not expected:
         assert "art_50_other_roles" in rules_of(result)
@@ -914,9 +931,8 @@ def test_high_risk_system_carries_its_art_50_duties_too(role):
     assert result["tier"] == "high_risk"
     expected = {
         "provider": ["art_50_1", "art_50_2"],
-        "product_manufacturer": ["art_50_1", "art_50_2"],
         "deployer": ["art_50_3", "art_50_4"],
-    }.get(role, [])
+    }.get(role, [])  # Annex III only: a product manufacturer is not the provider (Art. 25(3))
     assert result["transparency"] == expected
     assert set(expected) <= set(result["obligations"])
 
@@ -986,7 +1002,9 @@ def test_gpai_obligation_matrix(established, art_54, open_source, designated):
     expected = {"art_4", "art_53"}
     if designated:
         expected.add("art_55")
-    if art_54:
+    # Art. 54(6) (amended contract): no representative for an open-source model without
+    # systemic risk.
+    if art_54 and (designated or not open_source):
         expected.add("art_54")
     assert set(result["obligations"]) == expected
     for code in expected - {"art_4"}:
@@ -1032,7 +1050,7 @@ def test_gpai_is_its_own_dimension_and_does_not_change_the_tier(role):
     [
         ("provider", True),
         ("deployer", True),
-        ("product_manufacturer", True),
+        ("product_manufacturer", False),  # Art. 25(3): not high-risk under Annex I
         ("importer", False),
         ("distributor", False),
         ("authorised_representative", False),
@@ -1093,7 +1111,7 @@ def test_missing_timeline_entry_is_a_loud_data_bug():
 SWEEP_ANNEX = [
     {},
     {"annex_iii": ["annex_iii_4_a"]},
-    {"annex_iii": ["annex_iii_1_a", "annex_iii_5_b"], "public_service_deployer": True},
+    {"annex_iii": ["annex_iii_1_a", "annex_iii_5_b"], "public_authority": True},
     {"annex_iii": ["annex_iii_2"], "art_6_3_conditions": ["a"]},
     {"annex_iii": ["annex_iii_6_e"], "art_6_3_conditions": ["c"], "profiling": True},
     {"annex_i": {"legislation": "medical_devices", "third_party_conformity_assessment": True}},
@@ -1138,12 +1156,16 @@ def test_invariants_over_a_sweep_of_screenings(role):
         assert classify(data) == result, "classification is deterministic"
         if result["derogation_applied"]:
             assert data.get("annex_iii") and data.get("art_6_3_conditions")
-        if result["tier"] == "high_risk" and role not in (
-            "importer",
-            "distributor",
-            "authorised_representative",
+        # Art. 25(3): a product manufacturer is a provider under Annex I (or Art. 25(1)) only.
+        manufacturer_provides = "annex_i" in result["high_risk_basis"] or data.get("art_25_trigger")
+        if result["tier"] == "high_risk" and (
+            role in ("provider", "deployer")
+            or (role == "product_manufacturer" and manufacturer_provides)
         ):
             assert "art_4" in result["obligations"]
+        if role == "product_manufacturer" and not manufacturer_provides:
+            owed = set(result["obligations"]) - {"art_53", "art_54", "art_55"}
+            assert owed <= {"art_5"}, "a prohibition binds everyone (Art. 5(1))"
         count += 1
     assert count == 10 * 4 * 3 * 4 * 2 * 2
 

@@ -27,6 +27,7 @@ TOP_KEYS = [
     "profiling",
     "art_25_trigger",
     "public_service_deployer",
+    "public_authority",
     "transparency",
     "gpai",
 ]
@@ -37,6 +38,7 @@ BOOL_KEYS = [
     "profiling",
     "art_25_trigger",
     "public_service_deployer",
+    "public_authority",
 ]
 LIST_KEYS = {
     "prohibited_practices": codes.PROHIBITED_PRACTICES,
@@ -86,6 +88,7 @@ def test_minimal_screening_is_filled_with_neutral_values():
         "profiling": False,
         "art_25_trigger": False,
         "public_service_deployer": False,
+        "public_authority": False,
         "transparency": dict.fromkeys(codes.TRANSPARENCY_FACTS, False),
         "gpai": None,
     }
