@@ -5,6 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from compliance.assessments import api as assessments_api
+from compliance.evidence import api as evidence_api
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
 from governance.core import views as core_views
@@ -25,7 +27,12 @@ org_router.register("vendors", register_api.VendorViewSet, basename="vendor")
 # classification API routes (below this line)
 # catalogue API routes (below this line)
 # assessments API routes (below this line)
+org_router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
+org_router.register(
+    "actions", assessments_api.RemediationActionViewSet, basename="remediation-action"
+)
 # evidence API routes (below this line)
+org_router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
 # risks API routes (below this line)
 # documents API routes (below this line)
 
@@ -78,7 +85,9 @@ org_urlpatterns = [
     path("register/systems/<uuid:system_uuid>/", include("governance.classification.urls")),
     # catalogue web pages (below this line)
     # assessments web pages (below this line)
+    path("assessments/", include("compliance.assessments.urls")),
     # evidence web pages (below this line)
+    path("evidence/", include("compliance.evidence.urls")),
     # risks web pages (below this line)
     # documents web pages (below this line)
     # dashboards web pages (below this line)

@@ -12,6 +12,7 @@ from governance.register import imports as register_imports
 from governance.register import services as register_services
 from governance.tenancy import services
 from governance.tenancy.models import Invitation
+from tests.assessments import isolation_objects as assessment_objects
 
 
 def _invitation(world):
@@ -124,5 +125,9 @@ API_BASENAME_OBJECTS = {
     "model": _model,
     "vendor": _vendor,
 }
+
+# Assessments and evidence (compliance.assessments, compliance.evidence).
+OBJECT_KWARGS.update(assessment_objects.OBJECT_KWARGS)
+API_BASENAME_OBJECTS.update(assessment_objects.API_BASENAME_OBJECTS)
 
 __all__ = ["API_BASENAME_OBJECTS", "Invitation", "OBJECT_KWARGS"]

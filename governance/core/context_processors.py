@@ -34,6 +34,11 @@ NAV_EXTENSIONS += [
     ("Register", "Models", "register:model-list", Action.VIEW_REGISTER),
     ("Register", "Vendors", "register:vendor-list", Action.VIEW_REGISTER),
 ]
+NAV_EXTENSIONS += [
+    ("Compliance", "Assessments", "assessments:list", Action.VIEW_ORGANIZATION),
+    ("Compliance", "Evidence", "evidence:list", Action.VIEW_ASSESSMENTS),
+    ("Compliance", "My actions", "assessments:my-actions", Action.VIEW_ORGANIZATION),
+]
 
 
 def navigation(request):

@@ -1,0 +1,166 @@
+"""REST API of documents: request one (202), poll its job, download its file."""
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from compliance.documents import selectors, services
+from compliance.documents.kinds import KINDS
+from compliance.documents.models import Document, DocumentStatus
+from governance.core.api import OrganizationScopedMixin
+from governance.register.selectors import models_of, systems_of
+from governance.tenancy.roles import Action
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    system = serializers.UUIDField(source="system.uuid", read_only=True, allow_null=True)
+    model = serializers.UUIDField(source="ai_model.uuid", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "number",
+            "system",
+            "model",
+            "subject_label",
+            "status",
+            "error",
+            "requested_at",
+            "finished_at",
+            "data_version",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def _url(self, obj, name) -> str:
+        path = reverse(
+            f"api:{name}", kwargs={"org_slug": self.context["org_slug"], "uuid": obj.uuid}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, obj) -> str:
+        return self._url(obj, "document-detail")
+
+    def get_download_url(self, obj) -> str | None:
+        if obj.status != DocumentStatus.DONE:
+            return None
+        return self._url(obj, "document-download")
+
+
+class DocumentRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(KINDS))
+    system = serializers.UUIDField(required=False)
+    model = serializers.UUIDField(required=False)
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError({k: ["Unknown field."] for k in sorted(unknown)})
+        organization = self.context["organization"]
+        for key, queryset in (("system", systems_of), ("model", models_of)):
+            if key in attrs:
+                found = queryset(organization).filter(uuid=attrs[key]).first()
+                if found is None:
+                    raise serializers.ValidationError({key: ["No such record."]})
+                attrs[key] = found
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List documents", description="Newest first, paginated."),
+    retrieve=extend_schema(
+        summary="Get a document",
+        description="Poll `status` (`queued`, `running`, `done`, `failed` with `error`); "
+        "`download_url` appears when it is done.",
+    ),
+)
+class DocumentViewSet(
+    OrganizationScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = DocumentSerializer
+    required_actions = {
+        "list": Action.DOWNLOAD_DOCUMENTS,
+        "retrieve": Action.DOWNLOAD_DOCUMENTS,
+        "download": Action.DOWNLOAD_DOCUMENTS,
+        "create": Action.GENERATE_DOCUMENTS,
+    }
+
+    def organization_queryset(self):
+        return selectors.documents_for_member(self.membership)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["org_slug"] = self.kwargs.get("org_slug")
+        if hasattr(self.request, "organization"):
+            context["organization"] = self.request.organization
+        return context
+
+    @extend_schema(
+        summary="Request a document",
+        description="Queues the build of a new version and answers 202 at once. Kinds: "
+        + ", ".join(f"`{k}`" for k in sorted(KINDS))
+        + ". System documents take `system`, the model card takes `model` (their ids). "
+        "A document that does not apply is refused with 400 and the reason.",
+        request=DocumentRequestSerializer,
+        responses={202: DocumentSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        if not self.membership.can(Action.VIEW_REGISTER):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Your role does not allow generating register documents.")
+        incoming = DocumentRequestSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            document = services.request_document(
+                organization=self.organization,
+                actor=request.user,
+                kind=data["kind"],
+                system=data.get("system"),
+                ai_model=data.get("model"),
+            )
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        body = DocumentSerializer(document, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    @extend_schema(
+        summary="Download a document's file",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        document = self.get_object()
+        if document.status != DocumentStatus.DONE or not document.file:
+            raise Http404("This document has no file yet.")
+        services.record_download(document, actor=request.user)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
+        response["X-Content-SHA256"] = document.sha256
+        return response

@@ -1,0 +1,47 @@
+"""Forms to request a document and to keep the organisation's legal details."""
+
+from django import forms
+
+from compliance.documents.kinds import KINDS
+from compliance.documents.models import OrganizationDetails
+from governance.register.selectors import models_of, systems_of
+
+
+class DocumentRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Document")
+    system = forms.ModelChoiceField(
+        queryset=None, required=False, label="AI system", to_field_name="uuid"
+    )
+    model = forms.ModelChoiceField(
+        queryset=None, required=False, label="Model", to_field_name="uuid"
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.key, k.label) for k in KINDS.values()]
+        self.fields["system"].queryset = systems_of(organization).order_by("name")
+        self.fields["model"].queryset = models_of(organization).order_by("name")
+        self.fields["system"].help_text = "For system cards and registration data."
+        self.fields["model"].help_text = "For model cards."
+
+
+class OrganizationDetailsForm(forms.ModelForm):
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = OrganizationDetails
+        fields = [
+            "legal_name",
+            "address",
+            "country",
+            "contact_email",
+            "contact_phone",
+            "representative",
+            "signatory_name",
+            "signatory_function",
+            "signing_place",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "representative": forms.Textarea(attrs={"rows": 3}),
+        }

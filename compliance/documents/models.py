@@ -1,0 +1,126 @@
+"""Generated documents: one row per request, built in the background by a Celery job."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from governance.register.models import AIModel, AISystem
+from governance.tenancy.models import Organization
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def document_upload_to(document: "Document", filename: str) -> str:
+    """Store each file under its organisation and its own id: nothing is ever overwritten."""
+    return f"documents/{document.organization_id}/{document.uuid}/{filename}"
+
+
+class Document(models.Model):
+    """One request for a document: what, about which subject, its job's state and its file.
+
+    A request is never rebuilt in place: regenerating makes a new row with the next `number`
+    for the same kind and subject, so every version stays available with its own hash.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=40)
+    system = models.ForeignKey(
+        AISystem, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    ai_model = models.ForeignKey(
+        AIModel, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    # Subjects of other apps (assessments) are referenced by their public id.
+    subject_ref = models.CharField(max_length=64, blank=True)
+    subject_label = models.CharField(max_length=300)
+    number = models.PositiveIntegerField(default=1)
+    output_format = models.CharField(max_length=8, default="pdf")
+
+    status = models.CharField(
+        max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    data_version = models.CharField(
+        max_length=64, blank=True, help_text=_("Hash of the data the document was built from.")
+    )
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=300)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "subject_ref", "number"],
+                name="document_unique_number_per_subject",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-requested_at"], name="document_org_recent"),
+            models.Index(fields=["status", "started_at"], name="document_status_started"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind_label} v{self.number}: {self.subject_label}"
+
+    @property
+    def kind_label(self) -> str:
+        from compliance.documents.kinds import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+
+class OrganizationDetails(models.Model):
+    """The legal details printed on the organisation's documents (Annex V, Annex VIII)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="document_details"
+    )
+    legal_name = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=50, blank=True)
+    representative = models.TextField(
+        blank=True,
+        help_text=_("Authorised representative's name, address and contact (Art. 22), if any."),
+    )
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_function = models.CharField(max_length=200, blank=True)
+    signing_place = models.CharField(max_length=100, blank=True)
+    row_version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organization="organization")
+
+    def __str__(self):
+        return self.legal_name or str(self.organization)

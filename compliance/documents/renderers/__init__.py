@@ -1,0 +1,1 @@
+"""One module per document kind: build the data without a request, then render it."""

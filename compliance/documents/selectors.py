@@ -1,0 +1,38 @@
+"""Reads of documents, always inside one organisation and filtered by what the role may see."""
+
+from django.http import Http404
+
+from compliance.documents.models import Document, OrganizationDetails
+from governance.tenancy.roles import Action
+
+
+def documents_for_member(membership):
+    """Return the documents this member may see: all of them for roles that read the register."""
+    queryset = Document.objects.filter(organization=membership.organization).select_related(
+        "requested_by", "system", "ai_model"
+    )
+    if membership.can(Action.VIEW_REGISTER):
+        return queryset
+    # Board members and auditors get documents through their own grants (reports, packs).
+    return queryset.none()
+
+
+def get_document_for_member(membership, document_uuid) -> Document:
+    """Return one document of the member's organisation, or 404 (foreign and missing alike)."""
+    try:
+        return documents_for_member(membership).get(uuid=document_uuid)
+    except (Document.DoesNotExist, ValueError):
+        raise Http404("No such document.") from None
+
+
+def documents_of_subject(membership, *, system=None, ai_model=None, limit: int = 10):
+    queryset = documents_for_member(membership)
+    if system is not None:
+        queryset = queryset.filter(system=system)
+    if ai_model is not None:
+        queryset = queryset.filter(ai_model=ai_model)
+    return queryset[:limit]
+
+
+def details_of(organization) -> OrganizationDetails | None:
+    return OrganizationDetails.objects.filter(organization=organization).first()

@@ -1,0 +1,217 @@
+"""Request, build and recover documents. Web, API and tasks all call these."""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from compliance.documents.kinds import KINDS
+from compliance.documents.models import Document, DocumentStatus
+from governance.audit.services import record_event
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+
+
+def lease_seconds() -> int:
+    """How long a job's claim on its row lasts: past the hard time limit, when it must be dead."""
+    return getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 30
+
+
+def _subject(kind, *, system, ai_model, subject_ref):
+    if kind.subject == "system":
+        if system is None:
+            raise ValidationError({"system": "Choose the AI system this document is about."})
+        return system, str(system.uuid), system.name
+    if kind.subject == "model":
+        if ai_model is None:
+            raise ValidationError({"model": "Choose the model this document is about."})
+        return ai_model, str(ai_model.uuid), str(ai_model)
+    raise ValidationError({"kind": f"{kind.label} is not available yet."})
+
+
+def request_document(*, organization, actor, kind: str, system=None, ai_model=None) -> Document:
+    """Queue a new version of a document, or refuse with the reason it does not apply."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ValidationError({"kind": f"Unknown document kind {kind!r}."})
+    subject, ref, label = _subject(spec, system=system, ai_model=ai_model, subject_ref=None)
+    reason = spec.refusal(subject)
+    if reason:
+        raise ValidationError({spec.subject: reason})
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                return _create(organization, actor, spec, system, ai_model, ref, label)
+        except IntegrityError:
+            continue  # another request took the same number at the same moment: take the next
+    raise ValidationError({"kind": "Too many requests for this document at once; try again."})
+
+
+def _create(organization, actor, spec, system, ai_model, ref, label) -> Document:
+    last = Document.objects.filter(kind=spec.key, subject_ref=ref).aggregate(n=Max("number"))
+    document = Document.objects.create(
+        organization=organization,
+        kind=spec.key,
+        system=system if spec.subject == "system" else None,
+        ai_model=ai_model if spec.subject == "model" else None,
+        subject_ref=ref,
+        subject_label=label[:300],
+        number=(last["n"] or 0) + 1,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record_event(
+        organization=organization,
+        actor=actor,
+        action="document.requested",
+        obj=document,
+        changes={"kind": spec.key, "subject": label, "number": document.number},
+    )
+    transaction.on_commit(lambda: enqueue(document))
+    return document
+
+
+def enqueue(document: Document) -> None:
+    """Publish the build job; if the broker is down, the sweeper publishes it later."""
+    from compliance.documents.tasks import build_document
+
+    try:
+        build_document.delay(document_id=document.pk, organization_id=document.organization_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the queued row is the truth
+        log.warning("Could not queue document %s; the sweeper will retry.", document.pk)
+
+
+def claim(document_id: int) -> int | None:
+    """Take the row from queued (or from a dead job's expired claim) to running.
+
+    Return the attempt number that fences this run, or None when another run holds it or it is
+    finished: the job is then a no-op, so running it twice builds one document.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=lease_seconds())
+    claimable = Q(status=DocumentStatus.QUEUED) | Q(
+        status=DocumentStatus.RUNNING, started_at__lt=stale
+    )
+    rows = Document.objects.filter(claimable, pk=document_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=DocumentStatus.RUNNING, started_at=now, attempts=F("attempts") + 1
+    )
+    if not rows:
+        return None
+    return Document.objects.values_list("attempts", flat=True).get(pk=document_id)
+
+
+def run_build(document_id: int) -> str:
+    """Build a claimed document and store its file; return the status it ended in."""
+    attempt = claim(document_id)
+    if attempt is None:
+        return "skipped"
+    document = Document.objects.select_related(
+        "organization", "system", "ai_model", "organization__document_details"
+    ).get(pk=document_id)
+    try:
+        built = KINDS[document.kind].build(document)
+    except Exception as exc:  # noqa: BLE001 - record why, never leave the row running
+        log.exception("Document %s failed", document_id)
+        fail(document, attempt, f"The document could not be built: {exc.__class__.__name__}.")
+        return DocumentStatus.FAILED
+    try:
+        return _store(document, attempt, built)
+    except OSError:
+        # Storage hiccup: give the row back so the task's retry can claim it again.
+        Document.objects.filter(
+            pk=document_id, status=DocumentStatus.RUNNING, attempts=attempt
+        ).update(status=DocumentStatus.QUEUED)
+        raise
+
+
+def _store(document, attempt, built) -> str:
+    digest = hashlib.sha256(built.content).hexdigest()
+    name = document.file.storage.save(
+        document.file.field.generate_filename(document, built.filename),
+        ContentFile(built.content),
+    )
+    with transaction.atomic():
+        done = Document.objects.filter(
+            pk=document.pk, status=DocumentStatus.RUNNING, attempts=attempt
+        ).update(
+            status=DocumentStatus.DONE,
+            file=name,
+            filename=built.filename,
+            content_type=built.content_type,
+            size=len(built.content),
+            sha256=digest,
+            data_version=built.data_version,
+            finished_at=timezone.now(),
+            error="",
+        )
+        if not done:
+            # A newer run took over (this one outlived its claim): keep its result, drop ours.
+            document.file.storage.delete(name)
+            return "superseded"
+        record_event(
+            organization=document.organization,
+            actor=None,
+            action="document.generated",
+            obj=document,
+            changes={"sha256": digest, "size": len(built.content)},
+        )
+    return DocumentStatus.DONE
+
+
+def fail(document, attempt: int | None, reason: str) -> None:
+    """Mark a document failed with a reason a person can read."""
+    filters = {"pk": document.pk}
+    if attempt is not None:
+        filters["attempts"] = attempt
+    with transaction.atomic():
+        Document.objects.filter(**filters).exclude(status=DocumentStatus.DONE).update(
+            status=DocumentStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+        )
+        record_event(
+            organization=document.organization,
+            actor=None,
+            action="document.failed",
+            obj=document,
+            changes={"error": reason[:300]},
+        )
+
+
+def sweep(*, now=None) -> dict:
+    """Requeue jobs that were never published or whose worker died; fail those out of tries."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=lease_seconds())
+    waiting = now - timedelta(seconds=60)
+    counts = {"requeued": 0, "failed": 0}
+    dead = Document.objects.filter(status=DocumentStatus.RUNNING, started_at__lt=stale)
+    for document in dead.select_related("organization"):
+        if document.attempts >= MAX_ATTEMPTS:
+            fail(document, document.attempts, "The job stopped before finishing, three times.")
+            counts["failed"] += 1
+        else:
+            enqueue(document)
+            counts["requeued"] += 1
+    for document in Document.objects.filter(
+        status=DocumentStatus.QUEUED, requested_at__lt=waiting
+    ).select_related("organization"):
+        enqueue(document)
+        counts["requeued"] += 1
+    return counts
+
+
+def record_download(document, *, actor) -> None:
+    """Write the audit event of a download (auditors' downloads are evidence of access)."""
+    with transaction.atomic():
+        record_event(
+            organization=document.organization,
+            actor=actor,
+            action="document.downloaded",
+            obj=document,
+            changes={"sha256": document.sha256},
+        )

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from compliance.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.document_list, name="document-list"),
+    path("request/", views.document_request, name="document-request"),
+    path("legal-details/", views.details_edit, name="details"),
+    path("<uuid:document_uuid>/", views.document_detail, name="document-detail"),
+    path("<uuid:document_uuid>/download/", views.document_download, name="document-download"),
+    path(
+        "models/<uuid:model_uuid>/README.md",
+        views.model_card_export,
+        {"fmt": "huggingface"},
+        name="model-card-huggingface",
+    ),
+    path(
+        "models/<uuid:model_uuid>/model_card.json",
+        views.model_card_export,
+        {"fmt": "toolkit"},
+        name="model-card-toolkit",
+    ),
+    path(
+        "systems/<uuid:system_uuid>/registration.json",
+        views.registration_export,
+        name="registration-json",
+    ),
+]

@@ -1,0 +1,157 @@
+"""Web pages for documents: request one, watch its job, download it; legal details."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from compliance.documents import selectors, services
+from compliance.documents.details import save_details
+from compliance.documents.forms import DocumentRequestForm, OrganizationDetailsForm
+from compliance.documents.kinds import KINDS
+from compliance.documents.models import DocumentStatus
+from compliance.documents.renderers.model_card import huggingface_readme, model_card_toolkit_json
+from compliance.documents.renderers.registration import registration_json, why_not_registered
+from governance.core.forms import apply_service_errors
+from governance.register.selectors import get_model, get_system
+from governance.tenancy.permissions import require_action
+from governance.tenancy.roles import Action
+
+
+@require_action(Action.DOWNLOAD_DOCUMENTS)
+def document_list(request, org_slug):
+    membership = request.membership
+    can_generate = membership.can(Action.GENERATE_DOCUMENTS) and membership.can(
+        Action.VIEW_REGISTER
+    )
+    initial = {k: request.GET.get(k) for k in ("kind", "system", "model") if request.GET.get(k)}
+    form = DocumentRequestForm(organization=request.organization, initial=initial)
+    page = Paginator(selectors.documents_for_member(membership), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "documents": page.object_list,
+            "can_generate": can_generate,
+            "kinds": list(KINDS.values()),
+        },
+    )
+
+
+@require_POST
+@require_action(Action.GENERATE_DOCUMENTS)
+def document_request(request, org_slug):
+    form = DocumentRequestForm(request.POST, organization=request.organization)
+    if form.is_valid():
+        try:
+            document = services.request_document(
+                organization=request.organization,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                system=form.cleaned_data["system"],
+                ai_model=form.cleaned_data["model"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{document.kind_label} queued: it is being built.")
+            return redirect("documents:document-detail", org_slug, document.uuid)
+    page = Paginator(selectors.documents_for_member(request.membership), 50).get_page(1)
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "documents": page.object_list,
+            "can_generate": True,
+            "kinds": list(KINDS.values()),
+        },
+        status=400,
+    )
+
+
+@require_action(Action.DOWNLOAD_DOCUMENTS)
+def document_detail(request, org_slug, document_uuid):
+    document = selectors.get_document_for_member(request.membership, document_uuid)
+    context = {"document": document, "polling": not document.is_finished}
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_status.html", context)
+    return render(request, "documents/document_detail.html", context)
+
+
+@require_action(Action.DOWNLOAD_DOCUMENTS)
+def document_download(request, org_slug, document_uuid):
+    document = selectors.get_document_for_member(request.membership, document_uuid)
+    if document.status != DocumentStatus.DONE or not document.file:
+        raise Http404("This document has no file yet.")
+    services.record_download(document, actor=request.user)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+def _text_download(body: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_action(Action.VIEW_REGISTER)
+def model_card_export(request, org_slug, model_uuid, fmt):
+    model = get_model(request.organization, model_uuid)
+    if fmt == "huggingface":
+        return _text_download(huggingface_readme(model), "README.md", "text/markdown")
+    return _text_download(model_card_toolkit_json(model), "model_card.json", "application/json")
+
+
+@require_action(Action.VIEW_REGISTER)
+def registration_export(request, org_slug, system_uuid):
+    system = get_system(request.organization, system_uuid)
+    reason = why_not_registered(system)
+    if reason:
+        return render(
+            request,
+            "documents/not_applicable.html",
+            {"reason": reason, "system": system},
+            status=409,
+        )
+    return _text_download(
+        registration_json(system), f"registration-{system.uuid}.json", "application/json"
+    )
+
+
+@require_action(Action.MANAGE_ORGANIZATION)
+def details_edit(request, org_slug):
+    details = selectors.details_of(request.organization)
+    form = OrganizationDetailsForm(
+        request.POST or None,
+        instance=details,
+        initial={"row_version": details.row_version if details else 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_details(
+                organization=request.organization,
+                actor=request.user,
+                data={k: v for k, v in form.cleaned_data.items() if k != "row_version"},
+                expected_version=form.cleaned_data["row_version"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Legal details saved. New documents will print them.")
+            return redirect("documents:details", org_slug)
+    current = selectors.details_of(request.organization)
+    return render(request, "documents/details_form.html", {"form": form, "current": current})

@@ -1,0 +1,43 @@
+import io
+
+import pytest
+from django_scopes import scopes_disabled
+from pypdf import PdfReader
+
+from governance.classification import services as classification_services
+from governance.register import services as register_services
+
+HIGH_RISK_PROVIDER = {
+    "schema": "eu-ai-act-screening/1",
+    "role": "provider",
+    "is_ai_system": True,
+    "eu_nexus": True,
+    "established_in_eu": True,
+    "annex_iii": ["annex_iii_4_a"],
+    "profiling": True,
+}
+
+
+def pdf_text(content: bytes) -> str:
+    """Return the text of every page of a PDF (the text must be extractable)."""
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+@pytest.fixture
+def make_system(world):
+    def make(name="CV ranker", screening=None, **data):
+        with scopes_disabled():
+            system = register_services.create_system(
+                organization=world.acme,
+                acting=world.alice_membership,
+                data={"name": name, "intended_purpose": "Rank job applicants.", **data},
+            )
+            if screening:
+                classification_services.classify_system(
+                    system=system, acting=world.alice_membership, screening=screening
+                )
+            system.refresh_from_db()
+            return system
+
+    return make
