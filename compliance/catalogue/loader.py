@@ -107,16 +107,16 @@ class CatalogueInvalid(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-class _NoAliasLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
-    """The safe loader, refusing anchors and aliases (bounded expansion)."""
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases are not allowed in a catalogue file", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+def _yaml(text: str) -> object:
+    """Parse YAML safely, refusing anchors and aliases (bounded expansion, no object tags)."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else "?"
+            raise CatalogueInvalid([f"line {line}: anchors and aliases are not allowed"])
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - the safe loader
 
 
 def _read(data: bytes, filename: str) -> object:
@@ -131,11 +131,9 @@ def _read(data: bytes, filename: str) -> object:
     try:
         if filename.lower().endswith(".json"):
             return json.loads(text)
-        loader = _NoAliasLoader(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+        return _yaml(text)
+    except CatalogueInvalid as exc:
+        raise CatalogueInvalid([f"{filename}: {p}" for p in exc.problems]) from None
     except json.JSONDecodeError as exc:
         raise CatalogueInvalid(
             [f"{filename}: line {exc.lineno}: not valid JSON ({exc.msg})"]
