@@ -164,6 +164,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Seconds an SMTP connect or reply may take: a hung mail server must not hold a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The outbox (governance/core/outbox.py): attempts per email, the first retry's delay (doubled
+# each time), and how long a queued email may wait before the beat task queues it again.
+OUTBOX_MAX_ATTEMPTS = env_int("ANNEX_OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_RETRY_DELAY = env_int("ANNEX_OUTBOX_RETRY_DELAY", 30)
+OUTBOX_GRACE = env_int("ANNEX_OUTBOX_GRACE", 60)
+
+# Objects allocated before Python's youngest garbage collection (0: Python's default of 700);
+# see governance/core/gc_tuning.py and tests/benchmarks/bench_gc.py.
+GC_GEN0_THRESHOLD = env_int("ANNEX_GC_GEN0_THRESHOLD", 0)
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -240,25 +251,52 @@ SPECTACULAR_SETTINGS = {
 # transport. CELERY_BROKER_URL=redis://… selects Redis in production.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{VAR_DIR / 'celery' / 'results'}")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+# Redis hands an unacknowledged job to another worker after this many seconds: longer than the
+# hard time limit, or a job still running would be run twice; short, or a job whose worker died
+# waits an hour (Redis's default) before anyone takes it.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT "
+        f"({CELERY_VISIBILITY_TIMEOUT} <= {CELERY_TASK_TIME_LIMIT})."
+    )
+# A worker's claim on an outbox row: past the hard time limit (the job is dead by then) and
+# before the visibility timeout (so the redelivered job finds the claim expired).
+OUTBOX_LEASE = (CELERY_TASK_TIME_LIMIT + CELERY_VISIBILITY_TIMEOUT) // 2
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Look for jobs of dead workers every few seconds, not every 100 s.
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": 1,
+        # A broker that vanishes must not hang a web request that publishes a job.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
+# Publishing a job: a few quick tries, then the caller decides (the outbox row stays pending).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
@@ -278,3 +316,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+    "dispatch-outbox": {
+        "task": "governance.core.tasks.dispatch_outbound_emails",
+        "schedule": 30,
+    },
+    "sweep-documents": {
+        "task": "compliance.documents.tasks.sweep_documents",
+        "schedule": 60,
+    },

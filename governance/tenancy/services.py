@@ -15,9 +15,10 @@ from django_scopes import scopes_disabled
 
 from governance.accounts.models import User
 from governance.audit.services import record_event
+from governance.core.outbox import queue_email
 from governance.tenancy.models import ApiToken, Invitation, Membership, Organization
 from governance.tenancy.roles import Action, Role
-from governance.tenancy.tokens import hash_secret, new_api_token, new_invitation_secret
+from governance.tenancy.tokens import hash_secret, invitation_secret, new_api_token
 
 
 def _unique_slug(name: str) -> str:
@@ -117,8 +118,7 @@ def invite_member(
     Invitation.objects.filter(
         organization=organization, email__iexact=email, accepted_at=None, revoked_at=None
     ).update(revoked_at=now)
-    secret, token_hash = new_invitation_secret()
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         organization=organization,
         email=email,
         role=role,
@@ -126,6 +126,10 @@ def invite_member(
         invited_by=acting.user,
         access_days=access_days if role == Role.AUDITOR else None,
         expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+    # The email job derives the same secret from the row: it never goes through the broker.
+    secret = invitation_secret(invitation.uuid)
+    invitation.token_hash = hash_secret(secret)
+    invitation.save(force_insert=True)
     )
     record_event(
         organization=organization,
@@ -134,10 +138,9 @@ def invite_member(
         obj=invitation,
         changes={"email": email, "role": role, "access_days": access_days},
     )
-    from governance.tenancy.tasks import send_invitation_email
-
-    send_invitation_email.delay_on_commit(
-        organization_id=organization.pk, invitation_id=invitation.pk, secret=secret
+    # The outbox row is written in this transaction; its job is queued after commit.
+    queue_email(
+        organization=organization, kind="invitation", object_id=invitation.pk, recipient=email
     )
     return invitation, secret
 

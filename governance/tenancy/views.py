@@ -13,6 +13,7 @@ from governance.accounts.forms import SignupFromInvitationForm
 from governance.audit.selectors import events_of
 from governance.classification.selectors import upcoming_dates
 from governance.core.forms import apply_service_errors
+from governance.core.outbox import latest_emails
 from governance.register.selectors import portfolio_summary
 from governance.tenancy import selectors, services
 from governance.tenancy.forms import InviteForm, OrganizationForm, RoleForm, TokenForm
@@ -156,6 +157,11 @@ def member_edit(request, org_slug, member_uuid):
 def member_remove(request, org_slug, member_uuid):
     member = selectors.get_member(request.organization, member_uuid)
     try:
+    invitations = list(selectors.invitations_of(org)[:50]) if can_manage else []
+    # Whether each invitation's email went out (or why not), from the outbox.
+    deliveries = latest_emails(org, "invitation", [inv.pk for inv in invitations])
+    for inv in invitations:
+        inv.delivery = deliveries.get(inv.pk)
         services.remove_member(membership=member, acting=request.membership)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

@@ -183,3 +183,34 @@ def test_file_argument_is_required(env):
     done = manage(env)
     assert done.returncode != 0
     assert done.stdout == ""
+
+
+def test_public_authority_is_read_and_adds_the_registration_of_use(env, tmp_path):
+    data = dict(CV_SCREENING, public_authority=True)
+    done = manage(env, str(write(tmp_path, data)))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert {"art_26", "art_27", "art_49_3"} <= set(result["obligations"])
+    assert result["applies_from"]["art_49_3"] == "2027-12-02"
+
+
+def test_the_amended_contradictions_exit_2_each_on_its_own_line(env):
+    data = dict(
+        CV_SCREENING,
+        prohibited_exception="authorised_law_enforcement_use",
+        prohibited_practices=["art_5_1_c"],
+        public_authority=True,
+        public_service_deployer=False,
+        art_6_3_conditions=["a"],
+        annex_iii=[],
+    )
+    done = manage(env, "-", stdin=json.dumps(data))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "public_authority",
+        "art_6_3_conditions",
+        "prohibited_exception",
+    ]
+    assert "Art. 5(1)(h) (art_5_1_h), which is not listed in prohibited_practices" in lines[2]
