@@ -156,14 +156,6 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Annex <no-reply@annex.local>")
-
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env("TIME_ZONE", "UTC")
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 # Seconds an SMTP connect or reply may take: a hung mail server must not hold a worker.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # The outbox (governance/core/outbox.py): attempts per email, the first retry's delay (doubled
@@ -175,6 +167,14 @@ OUTBOX_GRACE = env_int("ANNEX_OUTBOX_GRACE", 60)
 # Objects allocated before Python's youngest garbage collection (0: Python's default of 700);
 # see governance/core/gc_tuning.py and tests/benchmarks/bench_gc.py.
 GC_GEN0_THRESHOLD = env_int("ANNEX_GC_GEN0_THRESHOLD", 0)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -302,6 +302,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox": {
+        "task": "governance.core.tasks.dispatch_outbound_emails",
+        "schedule": 30,
+    },
     "expire-invitations": {
         "task": "governance.tenancy.tasks.expire_invitations",
         "schedule": 60 * 60,
@@ -316,11 +320,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-    "dispatch-outbox": {
-        "task": "governance.core.tasks.dispatch_outbound_emails",
-        "schedule": 30,
-    },
-    "sweep-documents": {
-        "task": "compliance.documents.tasks.sweep_documents",
-        "schedule": 60,
-    },

@@ -122,15 +122,14 @@ def invite_member(
         organization=organization,
         email=email,
         role=role,
-        token_hash=token_hash,
         invited_by=acting.user,
         access_days=access_days if role == Role.AUDITOR else None,
         expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
     # The email job derives the same secret from the row: it never goes through the broker.
     secret = invitation_secret(invitation.uuid)
     invitation.token_hash = hash_secret(secret)
     invitation.save(force_insert=True)
-    )
     record_event(
         organization=organization,
         actor=acting.user,

@@ -114,10 +114,15 @@ def member_list(request, org_slug):
                 )
                 return redirect("tenancy:member-list", org_slug=org.slug)
     members = list(selectors.members_of(org))
+    invitations = list(selectors.invitations_of(org)[:50]) if can_manage else []
+    # Whether each invitation's email went out (or why not), from the outbox.
+    deliveries = latest_emails(org, "invitation", [inv.pk for inv in invitations])
+    for inv in invitations:
+        inv.delivery = deliveries.get(inv.pk)
     context = {
         "members": [m for m in members if m.role != Role.SERVICE_ACCOUNT],
         "service_accounts": [m for m in members if m.role == Role.SERVICE_ACCOUNT],
-        "invitations": list(selectors.invitations_of(org)[:50]) if can_manage else [],
+        "invitations": invitations,
         "form": form,
         "can_manage": can_manage,
     }
@@ -157,11 +162,6 @@ def member_edit(request, org_slug, member_uuid):
 def member_remove(request, org_slug, member_uuid):
     member = selectors.get_member(request.organization, member_uuid)
     try:
-    invitations = list(selectors.invitations_of(org)[:50]) if can_manage else []
-    # Whether each invitation's email went out (or why not), from the outbox.
-    deliveries = latest_emails(org, "invitation", [inv.pk for inv in invitations])
-    for inv in invitations:
-        inv.delivery = deliveries.get(inv.pk)
         services.remove_member(membership=member, acting=request.membership)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
