@@ -1,4 +1,8 @@
-"""The Celery application for Annex."""
+"""The Celery application for Annex.
+
+Every task derives from AnnexTask (governance/core/tasks.py): late acknowledgement, ids as
+arguments, and the worker's own time limits (messages carry none).
+"""
 
 import os
 
@@ -6,6 +10,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 
-app = Celery("governance", task_cls="celery.contrib.django.task:DjangoTask")
+app = Celery("governance", task_cls="governance.core.tasks:AnnexTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

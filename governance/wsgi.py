@@ -4,5 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from governance.core.gc_tuning import tune_garbage_collector
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 application = get_wsgi_application()
+
+# Keep what the app loaded out of every later garbage collection (long pauses otherwise).
+tune_garbage_collector()

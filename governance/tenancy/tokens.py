@@ -4,6 +4,8 @@ import hashlib
 import hmac
 import secrets
 
+from django.utils.crypto import salted_hmac
+
 TOKEN_PREFIX = "annex"
 
 
@@ -33,7 +35,13 @@ def matches(full: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(full), stored_hash)
 
 
-def new_invitation_secret() -> tuple[str, str]:
-    """Return (secret for the link, its hash)."""
-    secret = secrets.token_urlsafe(32)
-    return secret, hash_secret(secret)
+def invitation_secret(invitation_uuid) -> str:
+    """Derive an invitation link's secret from the invitation's random id and SECRET_KEY.
+
+    Neither the database nor the job queue holds the secret: the email job derives it again
+    from the row, and the database keeps only its hash. Reading the database is not enough to
+    forge a link; rotating SECRET_KEY voids links not yet emailed (their job then gives up).
+    """
+    return salted_hmac(
+        "annex.invitation-link", str(invitation_uuid), algorithm="sha256"
+    ).hexdigest()
