@@ -16,7 +16,9 @@ BASE["established_in_eu"] = True
 
 def _engine_codes() -> set[str]:
     """Every obligation code the engine can emit: the code table and the rules' literals."""
-    source = Path(rules.__file__).read_text()
+    path = Path(rules.__file__)
+    files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+    source = "\n".join(f.read_text() for f in files)
     literals = set(re.findall(r'"(art_\d+(?:_\d+)?)"', source))
     return set(codes.OBLIGATIONS) | literals
 
