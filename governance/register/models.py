@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from governance.core.concurrency import lock_counter
 from governance.core.validators import check_row
 from governance.tenancy.models import Organization
 
@@ -71,6 +72,8 @@ class Vendor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The optimistic lock (governance.core.concurrency): every write checks and bumps it.
+    row_version = lock_counter()
 
     objects = ScopedManager(organization="organization")
 
@@ -107,7 +110,11 @@ class Tag(models.Model):
 
 
 class AIModel(models.Model):
-    """A model a system uses: built in-house or supplied, general-purpose or not."""
+    """A model a system uses: built in-house or supplied, general-purpose or not.
+
+    `version` is the model's release (e.g. "2.1"); the optimistic lock counter is
+    `row_version`, the same name on every editable model.
+    """
 
     class ModelType(models.TextChoices):
         CLASSIFICATION = "classification", _("Classification")
@@ -156,6 +163,8 @@ class AIModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The optimistic lock (governance.core.concurrency): every write checks and bumps it.
+    row_version = lock_counter()
 
     objects = ScopedManager(organization="organization")
 
@@ -247,6 +256,8 @@ class AISystem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The optimistic lock (governance.core.concurrency): every write checks and bumps it.
+    row_version = lock_counter()
 
     objects = ScopedManager(organization="organization")
 

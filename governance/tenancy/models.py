@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from governance.core.concurrency import lock_counter
 from governance.tenancy.roles import Role, role_can
 
 
@@ -18,6 +19,8 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The optimistic lock of governance.core.concurrency: every write checks and bumps it.
+    row_version = lock_counter()
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +41,8 @@ class Membership(models.Model):
     # Auditors are time-limited: access ends at this moment (None: no end).
     access_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The optimistic lock of governance.core.concurrency: every write checks and bumps it.
+    row_version = lock_counter()
 
     objects = ScopedManager(organization="organization")
 

@@ -1,8 +1,10 @@
 """Checks of what a member may do, for views and the API; the map itself is in roles.py."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from guardian.shortcuts import assign_perm, remove_perm
 from rest_framework import permissions
 
@@ -46,6 +48,87 @@ def grant_object_permission(membership, perm: str, obj) -> None:
 
 def revoke_object_permission(membership, perm: str, obj) -> None:
     remove_perm(perm, membership.user, obj)
+
+
+# --- Grants that follow ownership -----------------------------------------------------------
+#
+# Some rows are edited by their owners (a contributor's own AI systems): the owner holds a
+# django-guardian permission on the row. The grant belongs to whoever the row names as owner,
+# so every service that sets or changes an owner calls `sync_owner_grants` in the same
+# transaction: the old owner loses the grant as the new one gets it. Each such kind of row is
+# registered here once, and a test checks that every model with a per-object permission is.
+
+
+@dataclass(frozen=True)
+class OwnedKind:
+    """A model whose owners hold `perm` on their rows; `owner_fields` name the owner FKs."""
+
+    model: type
+    perm: str
+    owner_fields: tuple[str, ...]
+
+    def owner_ids(self, obj) -> set:
+        return {getattr(obj, f"{f}_id") for f in self.owner_fields} - {None}
+
+
+OWNED_KINDS: dict[str, OwnedKind] = {}
+
+
+def register_owned_kind(model, *, perm: str, owner_fields: tuple[str, ...]) -> OwnedKind:
+    """Declare that `perm` on a row of `model` follows the users in `owner_fields`."""
+    kind = OwnedKind(model=model, perm=perm, owner_fields=tuple(owner_fields))
+    OWNED_KINDS[model._meta.label_lower] = kind
+    return kind
+
+
+def _permission(perm: str):
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = perm.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_owner_grants(kind: OwnedKind, objects, *, previous: dict | None = None) -> None:
+    """Make the grants on `objects` match their owners now, in a fixed number of queries.
+
+    `previous` maps an object's pk to the owner ids it had before the change (leave it out
+    for new rows). Owners no longer named lose the grant; owners named get it. Owners are
+    members of the row's organisation (the services check that first).
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.utils import get_user_obj_perms_model
+
+    objects = list(objects)
+    if not objects:
+        return
+    grants = get_user_obj_perms_model()
+    permission = _permission(kind.perm)
+    content_type = ContentType.objects.get_for_model(kind.model)
+    revoke, grant = [], []
+    for obj in objects:
+        now = kind.owner_ids(obj)
+        before = (previous or {}).get(obj.pk, set())
+        revoke += [(user_id, str(obj.pk)) for user_id in before - now]
+        grant += [(user_id, str(obj.pk)) for user_id in now - before]
+    if revoke:
+        gone = Q()
+        for user_id, object_pk in revoke:
+            gone |= Q(user_id=user_id, object_pk=object_pk)
+        grants.objects.filter(gone, permission=permission, content_type=content_type).delete()
+    if grant:
+        grants.objects.bulk_create(
+            [
+                grants(
+                    user_id=user_id,
+                    permission=permission,
+                    content_type=content_type,
+                    object_pk=object_pk,
+                )
+                for user_id, object_pk in grant
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
 
 
 class HasOrganizationAction(permissions.BasePermission):
