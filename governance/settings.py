@@ -214,6 +214,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.core.api.exception_handler",
+    # JSON with bounded nesting, no duplicate keys and no NaN (governance.core.jsonparse).
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.core.jsonparse.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},

@@ -12,11 +12,12 @@ from governance.tenancy.roles import Action
 @require_action(Action.VIEW_AUDIT)
 def event_list(request, org_slug):
     params = request.GET
+    date_errors: dict[str, str] = {}
     filters = {
         "action": params.get("action", "").strip(),
         "actor": params.get("actor", "").strip(),
-        "since": parse_date(params.get("since", "") or "") if params.get("since") else None,
-        "until": parse_date(params.get("until", "") or "") if params.get("until") else None,
+        "since": _date_param(params, "since", date_errors),
+        "until": _date_param(params, "until", date_errors),
     }
     qs = filter_events(events_of(request.organization), **filters)
     page = Paginator(qs, 50).get_page(params.get("page"))
@@ -30,8 +31,24 @@ def event_list(request, org_slug):
             "events": page.object_list,
             "filters": filters,
             "querystring": querystring.urlencode(),
+            "date_errors": date_errors,
         },
+        status=400 if date_errors else 200,
     )
+
+
+def _date_param(params, key: str, errors: dict[str, str]):
+    """Return the date in ``params[key]`` (YYYY-MM-DD), or None and an error when it is not one."""
+    raw = params.get(key, "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_date(raw[:20])
+    except ValueError:  # well-formed but impossible, e.g. 2024-13-45
+        value = None
+    if value is None:
+        errors[key] = f"'{raw[:20]}' is not a date; write it as YYYY-MM-DD."
+    return value
 
 
 @require_action(Action.VIEW_AUDIT)

@@ -3,12 +3,13 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.classification import selectors, services
 from governance.classification.compare import compare
+from governance.classification.versions import choose_versions
 from governance.core.api import OrganizationScopedMixin
 from governance.register.selectors import get_system
 from governance.tenancy.roles import Action
@@ -124,15 +125,20 @@ class CompareClassificationsView(OrganizationScopedMixin, APIView):
     )
     def get(self, request, org_slug, system_uuid):
         system = get_system(self.organization, system_uuid)
-        errors, versions = {}, {}
-        for key in ("from", "to"):
-            raw = request.query_params.get(key, "")
-            if not raw.isdigit():
-                errors[key] = ["Give a version number."]
-            else:
-                versions[key] = int(raw)
-        if errors:
-            raise ValidationError(errors)
+        choice = choose_versions(
+            request.query_params.get("from"),
+            request.query_params.get("to"),
+            list(
+                selectors.classifications_of(system)
+                .order_by("version")
+                .values_list("version", flat=True)
+            ),
+        )
+        if choice.status == 404:
+            raise NotFound(choice.error)
+        if choice.error:
+            raise ValidationError(choice.fields or {"from": [choice.error]})
+        versions = {"from": choice.first, "to": choice.second}
         old = selectors.get_classification(system, versions["from"])
         new = selectors.get_classification(system, versions["to"])
         body = compare(

@@ -37,8 +37,8 @@ from governance.classification.forms import (
     is_answered,
     is_present,
     parse_step,
-    read_version,
 )
+from governance.classification.versions import choose_versions
 from governance.register.selectors import get_system
 from governance.register.services import can_edit_system
 from governance.tenancy.permissions import require_action
@@ -766,36 +766,16 @@ def compare(request, org_slug, system_uuid):
         "versions": versions,
         "compare_url": _url("compare", org_slug, system),
     }
-    raw_from, raw_to = request.GET.get("from"), request.GET.get("to")
-    first, second = read_version(raw_from), read_version(raw_to)
-    error, status = None, 400
-    if len(versions) < 2:
-        error = "This system has fewer than two classification versions, so there is nothing "
-        error += "to compare yet."
-    elif not raw_from or not raw_to:
-        error = "Pick the two versions to compare."
-    elif first is None or second is None:
-        error = "Versions are whole numbers, for example ?from=1&to=2."
-    elif first == second:
-        error = f"Both sides are version {first}. Pick two different versions."
-    else:
-        unknown = [v for v in (first, second) if v not in versions]
-        if unknown:
-            error = (
-                f"There is no version {unknown[0]} of this system. "
-                f"Its versions are {', '.join(map(str, versions))}."
-            )
-            status = 404
-    if error:
+    choice = choose_versions(request.GET.get("from"), request.GET.get("to"), versions)
+    first, second = choice.first, choice.second
+    if choice.error:
         context = {
             **base_context,
-            "error": error,
+            "error": choice.error,
             "compare_from": first if first in versions else (versions[-2:] or [None])[0],
             "compare_to": second if second in versions else (versions[-1:] or [None])[0],
         }
-        return render(request, "classification/compare.html", context, status=status)
-    if first > second:
-        first, second = second, first
+        return render(request, "classification/compare.html", context, status=choice.status)
     old = selectors.get_classification(system, first)
     new = selectors.get_classification(system, second)
     diff = compare_results(

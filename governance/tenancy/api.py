@@ -121,6 +121,8 @@ class MyOrganizationsView(ListAPIView):
     serializer_class = MyMembershipSerializer
     permission_classes = [IsAuthenticated]
     pagination_class = None
+    # A plain list of the caller's memberships: no search or ordering (?ordering= was a 500).
+    filter_backends: list = []
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -16,13 +16,13 @@ import sys
 from django.core.management.base import BaseCommand
 
 from governance.classification.rules import ScreeningInvalid, classify
+from governance.core.jsonparse import JSONInputError, parse_json
 
 EXIT_INVALID = 2
 
 
-def _reject_constant(name: str) -> float:
-    # JSON has no NaN or Infinity; Python's parser accepts them unless told otherwise.
-    raise ValueError(f"{name} is not valid JSON")
+# A screening is a few kilobytes; a megabyte is far beyond any real one.
+MAX_INPUT_BYTES = 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -41,39 +41,47 @@ class Command(BaseCommand):
         path = options["file"]
         text = self._read(path)
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as exc:
-            self._fail(
-                [f"screening: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
-            )
-        except ValueError as exc:
-            self._fail([f"screening: invalid JSON: {exc}"])
+            data = parse_json(text, max_bytes=MAX_INPUT_BYTES)
+        except JSONInputError as exc:
+            self._fail([f"screening: {exc}"])
         try:
             result = classify(data)
         except ScreeningInvalid as exc:
             self._fail(exc.problems)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            # The engine validates first; this is the backstop that keeps "exit 2, never a
+            # traceback" true for input its checks did not foresee.
+            self._fail([f"screening: cannot be classified ({type(exc).__name__}: {exc})"])
         self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
 
     def _read(self, path: str) -> str:
         """Return the text of FILE or stdin, or exit 2 with a clear message."""
         if path == "-":
             try:
-                return sys.stdin.read()
-            except UnicodeDecodeError as exc:
-                self._fail([f"screening: standard input is not valid UTF-8: {exc.reason}"])
+                raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            except (AttributeError, OSError):  # a text stream without bytes (tests, pipes)
+                raw = sys.stdin.read(MAX_INPUT_BYTES + 1).encode("utf-8", "surrogateescape")
+            return self._decode(raw, "standard input")
         try:
-            with open(path, encoding="utf-8") as fh:
-                return fh.read()
+            with open(path, "rb") as fh:
+                return self._decode(fh.read(MAX_INPUT_BYTES + 1), path)
         except FileNotFoundError:
             self._fail([f"FILE: no such file: {path}"])
         except IsADirectoryError:
             self._fail([f"FILE: is a directory, not a file: {path}"])
         except PermissionError:
             self._fail([f"FILE: permission denied: {path}"])
-        except UnicodeDecodeError as exc:
-            self._fail([f"FILE: not valid UTF-8: {path} ({exc.reason})"])
         except OSError as exc:
             self._fail([f"FILE: cannot read {path}: {exc.strerror}"])
+
+    def _decode(self, raw: bytes, where: str) -> str:
+        """Return ``raw`` as text, or exit 2 when it is too large or not UTF-8."""
+        if len(raw) > MAX_INPUT_BYTES:
+            self._fail([f"screening: {where} is larger than {MAX_INPUT_BYTES:,} bytes"])
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self._fail([f"screening: {where} is not valid UTF-8 ({exc.reason})"])
 
     def _fail(self, problems: list[str]) -> None:
         """Print each problem on its own stderr line and exit with status 2."""
