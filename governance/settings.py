@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from governance.env import env, env_bool, env_int, env_list
+from governance.env import env, env_bool, env_int, env_list, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("ANNEX_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,12 +25,9 @@ for _sub in (
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("ANNEX_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    # The embedded default: a stable development key, never for production.
-    SECRET_KEY = "annex-insecure-development-key-change-me-in-production-0123456789"
+# The development key is refused whenever a production variable is set (governance/env.py),
+# by `check --deploy` (annex.E001) and by a WSGI/ASGI server other than runserver.
+SECRET_KEY = secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -69,9 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "governance.tenancy.middleware.OrganizationMiddleware",
+    "governance.tenancy.two_factor.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -96,8 +95,15 @@ TEMPLATES = [
 
 # Database: SQLite by default (the embedded start); DATABASE_URL selects PostgreSQL (psycopg 3).
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'annex.sqlite3'}")
+_ON_SQLITE = DATABASE_URL.startswith("sqlite:")
+# Persistent connections on a database server (a connection costs ~10 ms per request on
+# PostgreSQL); SQLite opens a file, so there it stays 0. Health checks drop a dead connection.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if _ON_SQLITE else 60),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -135,8 +141,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Login rate limit: failures per (email, client address) inside the window.
+# Sign-in throttling (governance/accounts/throttle.py): failures per account lock that account;
+# failures per client address only refuse further failures, never a correct password.
 LOGIN_RATE_LIMIT = env_int("ANNEX_LOGIN_RATE_LIMIT", 5)
+LOGIN_ADDRESS_LIMIT = env_int("ANNEX_LOGIN_ADDRESS_LIMIT", 50)
 LOGIN_RATE_WINDOW = env_int("ANNEX_LOGIN_RATE_WINDOW", 15 * 60)
 INVITATION_TTL_DAYS = env_int("ANNEX_INVITATION_TTL_DAYS", 7)
 
@@ -197,6 +205,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# A load balancer's health probe may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# How many proxies in front of Annex append to X-Forwarded-For (0: the header is ignored and
+# the client is REMOTE_ADDR). Used for sign-in throttling; see governance/accounts/throttle.py.
+TRUSTED_PROXY_HOPS = env_int("ANNEX_TRUSTED_PROXY_HOPS", 0)
+# No inline script anywhere (scripts live in static/js); inline style attributes remain.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 # REST API
 REST_FRAMEWORK = {

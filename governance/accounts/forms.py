@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from governance.accounts import ratelimit
+from governance.accounts import throttle
 from governance.accounts.models import User
 
 
@@ -30,22 +30,42 @@ class LoginForm(forms.Form):
         password = cleaned.get("password")
         if not email or not password:
             return cleaned
-        client = ratelimit.client_address(self.request)
-        if ratelimit.is_locked(email, client):
-            raise forms.ValidationError(
-                _("Too many failed sign-in attempts. Wait 15 minutes, or reset your password."),
-                code="rate_limited",
-            )
+        if throttle.account_locked(email):
+            raise forms.ValidationError(throttle.ACCOUNT_LOCKED, code="rate_limited")
         user = authenticate(self.request, email=email, password=password)
         if user is None or user.is_service_account:
-            ratelimit.record_failure(email, client)
+            throttle.record_failure(self.request, email)
+            if throttle.address_limited(self.request):
+                raise forms.ValidationError(throttle.ADDRESS_LIMITED, code="rate_limited")
             raise forms.ValidationError(
                 _("That email and password do not match an account. Check both and try again."),
                 code="invalid_login",
             )
-        ratelimit.reset(email, client)
+        # The account's failures are forgotten only once the sign-in is complete (after the
+        # second factor), so a stolen password does not buy fresh guesses at the code.
         self.user = user
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class ReauthenticateForm(forms.Form):
+    secret = forms.CharField(
+        label=_("A current code or your password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Prove it is you before changing two-factor sign-in."),
+    )
 
 
 class SignupFromInvitationForm(forms.Form):

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from governance.accounts import views
+from governance.accounts import two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/off/", two_factor_views.two_factor_disable, name="two-factor-disable"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
     path("logout/", views.logout_view, name="logout"),
     path("me/", views.account_view, name="account"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),

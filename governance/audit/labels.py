@@ -3,6 +3,8 @@
 ACTION_LABELS = {
     "organization.created": "Created the organisation",
     "organization.renamed": "Renamed the organisation",
+    "organization.two_factor_required": "Required two-factor sign-in for every member",
+    "organization.two_factor_optional": "Made two-factor sign-in optional",
     "invitation.created": "Invited a member",
     "invitation.revoked": "Withdrew an invitation",
     "invitation.accepted": "Accepted an invitation",

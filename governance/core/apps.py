@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from governance.core import schema  # noqa: F401  (registers the OpenAPI extension)
+        from governance.core import security  # noqa: F401  (registers the deploy checks)

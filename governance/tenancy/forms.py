@@ -14,6 +14,17 @@ class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Organisation name"), max_length=200)
 
 
+class TwoFactorRequirementForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor sign-in for every member"),
+        required=False,
+        help_text=_(
+            "Members without it are sent to set it up when they open this organisation. "
+            "API tokens are not affected."
+        ),
+    )
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(

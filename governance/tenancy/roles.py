@@ -24,6 +24,9 @@ class Action(models.TextChoices):
 
     VIEW_ORGANIZATION = "organization.view", _("See the organisation's home page")
     MANAGE_ORGANIZATION = "organization.manage", _("Rename the organisation")
+    REQUIRE_TWO_FACTOR = "organization.require_two_factor", _(
+        "Require two-factor sign-in for every member"
+    )
     VIEW_MEMBERS = "members.view", _("See the members")
     MANAGE_MEMBERS = "members.manage", _("Invite members, change roles, remove members")
     MANAGE_OWNERS = "members.manage_owners", _("Make or remove owners")
@@ -63,7 +66,7 @@ _COMPLIANCE = _READ_ALL | {
 _ADMIN = _COMPLIANCE | {A.MANAGE_ORGANIZATION, A.MANAGE_MEMBERS, A.MANAGE_TOKENS, A.VIEW_AUDIT}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset(_ADMIN | {A.MANAGE_OWNERS}),
+    Role.OWNER: frozenset(_ADMIN | {A.MANAGE_OWNERS, A.REQUIRE_TWO_FACTOR}),
     Role.ADMIN: frozenset(_ADMIN),
     Role.COMPLIANCE_OFFICER: frozenset(_COMPLIANCE),
     Role.CONTRIBUTOR: frozenset(

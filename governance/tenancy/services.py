@@ -397,6 +397,37 @@ def remember_organization(user: User, slug: str) -> None:
         user.last_organization_slug = slug
 
 
+@transaction.atomic
+def set_two_factor_requirement(
+    *, organization: Organization, required: bool, acting: Membership
+) -> Organization:
+    """Require (or stop requiring) two-factor sign-in of every member; owners only."""
+    from governance.accounts.two_factor import has_two_factor
+
+    _require(acting, Action.REQUIRE_TWO_FACTOR)
+    if required and not has_two_factor(acting.user):
+        raise ValidationError(
+            {
+                "require_two_factor": "Turn on two-factor sign-in for yourself first "
+                "(Your account → Two-factor sign-in), so you keep access."
+            }
+        )
+    old = Organization.objects.select_for_update().get(pk=organization.pk).require_two_factor
+    organization.require_two_factor = required
+    if old == required:
+        return organization
+    # One column: a concurrent rename keeps its change.
+    Organization.objects.filter(pk=organization.pk).update(require_two_factor=required)
+    record_event(
+        organization=organization,
+        actor=acting.user,
+        action=f"organization.two_factor_{'required' if required else 'optional'}",
+        obj=organization,
+        changes={"require_two_factor": [old, required]},
+    )
+    return organization
+
+
 __all__ = [
     "accept_invitation",
     "change_member_role",
@@ -409,5 +440,6 @@ __all__ = [
     "rename_organization",
     "revoke_api_token",
     "revoke_invitation",
+    "set_two_factor_requirement",
     "touch_token",
 ]

@@ -6,6 +6,7 @@ app_name = "tenancy"
 
 urlpatterns = [
     path("settings/", views.organization_settings, name="settings"),
+    path("settings/two-factor/", views.organization_two_factor, name="settings-two-factor"),
     path("members/", views.member_list, name="member-list"),
     path("members/<uuid:member_uuid>/", views.member_edit, name="member-edit"),
     path("members/<uuid:member_uuid>/remove/", views.member_remove, name="member-remove"),

@@ -16,7 +16,13 @@ from governance.core.forms import apply_service_errors
 from governance.core.outbox import latest_emails
 from governance.register.selectors import portfolio_summary
 from governance.tenancy import selectors, services
-from governance.tenancy.forms import InviteForm, OrganizationForm, RoleForm, TokenForm
+from governance.tenancy.forms import (
+    InviteForm,
+    OrganizationForm,
+    RoleForm,
+    TokenForm,
+    TwoFactorRequirementForm,
+)
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import ROLE_ACTIONS, Action, Role
 
@@ -82,7 +88,44 @@ def organization_settings(request, org_slug):
         else:
             messages.success(request, "Organisation settings saved.")
             return redirect("tenancy:settings", org_slug=org.slug)
-    return render(request, "tenancy/organization_settings.html", {"form": form})
+    context = {"form": form, **_two_factor_context(request)}
+    return render(request, "tenancy/organization_settings.html", context)
+
+
+def _two_factor_context(request, form=None):
+    if not request.membership.can(Action.REQUIRE_TWO_FACTOR):
+        return {}
+    initial = {"require_two_factor": request.organization.require_two_factor}
+    return {"two_factor_form": form or TwoFactorRequirementForm(initial=initial)}
+
+
+@require_POST
+@require_action(Action.REQUIRE_TWO_FACTOR)
+def organization_two_factor(request, org_slug):
+    """Require (or stop requiring) two-factor sign-in for every member."""
+    org = request.organization
+    form = TwoFactorRequirementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_two_factor_requirement(
+                organization=org,
+                required=form.cleaned_data["require_two_factor"],
+                acting=request.membership,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            required = form.cleaned_data["require_two_factor"]
+            messages.success(
+                request,
+                "Every member now needs two-factor sign-in."
+                if required
+                else "Two-factor sign-in is now optional.",
+            )
+            return redirect("tenancy:settings", org_slug=org.slug)
+    name_form = OrganizationForm(initial={"name": org.name})
+    context = {"form": name_form, **_two_factor_context(request, form)}
+    return render(request, "tenancy/organization_settings.html", context, status=400)
 
 
 @require_action(Action.VIEW_MEMBERS)

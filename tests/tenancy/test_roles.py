@@ -12,6 +12,7 @@ MATRIX = {
     #                              owner admin co  contr audit board svc
     "organization.view":          (Y,    Y,    Y,  Y,    Y,    Y,    Y),
     "organization.manage":        (Y,    Y,    N,  N,    N,    N,    N),
+    "organization.require_two_factor": (Y, N,  N,  N,    N,    N,    N),
     "members.view":               (Y,    Y,    Y,  Y,    N,    N,    Y),
     "members.manage":             (Y,    Y,    N,  N,    N,    N,    N),
     "members.manage_owners":      (Y,    N,    N,  N,    N,    N,    N),
