@@ -19,6 +19,8 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Members who have not set up two-factor sign-in are sent to set it up (owners decide).
+    require_two_factor = models.BooleanField(default=False)
     # The optimistic lock of governance.core.concurrency: every write checks and bumps it.
     row_version = lock_counter()
 
