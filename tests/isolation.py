@@ -92,6 +92,34 @@ def _version(world):
     return 1
 
 
+def _document(world):
+    """A queued document row about one of alice's systems (not built: the walk needs its id)."""
+    from compliance.documents.models import Document
+    from governance.register.models import AISystem
+
+    with scopes_disabled():
+        system = AISystem.objects.get(uuid=_system(world))
+        return Document.objects.create(
+            organization=world.acme,
+            kind="system_card",
+            system=system,
+            subject_ref=str(system.uuid),
+            subject_label=system.name,
+        ).uuid
+
+
+def _pack(world):
+    """A queued evidence pack row of alice's organisation."""
+    from datetime import date
+
+    from compliance.documents.models import EvidencePack
+
+    with scopes_disabled():
+        return EvidencePack.objects.create(
+            organization=world.acme, as_of=date(2026, 11, 30), requested_by=world.alice
+        ).uuid
+
+
 OBJECT_KWARGS = {
     "member_uuid": lambda world: world.bob_membership.uuid,
     "invitation_uuid": _invitation,
@@ -111,6 +139,10 @@ OBJECT_KWARGS = {
             filename="register.csv",
         ).token
     ),
+    # A document request about one of alice's systems (compliance.documents).
+    "document_uuid": lambda world: _document(world),
+    # An evidence pack alice asked for (compliance.documents).
+    "pack_uuid": lambda world: _pack(world),
     # DRF routers name the detail keyword after lookup_field; their objects are of the
     # router's basename, resolved in API_BASENAME_OBJECTS.
 }
@@ -124,6 +156,8 @@ API_BASENAME_OBJECTS = {
     "system": _system,
     "model": _model,
     "vendor": _vendor,
+    "document": lambda world: _document(world),
+    "evidence-pack": lambda world: _pack(world),
 }
 
 # Assessments and evidence (compliance.assessments, compliance.evidence).

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from compliance.documents import selectors, services
 from compliance.documents.kinds import KINDS
-from compliance.documents.models import Document, DocumentStatus
+from compliance.documents.models import Document, DocumentStatus, EvidencePack
 from governance.core.api import OrganizationScopedMixin
 from governance.register.selectors import models_of, systems_of
 from governance.tenancy.roles import Action
@@ -163,4 +163,127 @@ class DocumentViewSet(
             content_type=document.content_type,
         )
         response["X-Content-SHA256"] = document.sha256
+        return response
+
+
+class EvidencePackSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    assessments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidencePack
+        fields = [
+            "id",
+            "url",
+            "as_of",
+            "assessments",
+            "status",
+            "error",
+            "requested_at",
+            "finished_at",
+            "file_count",
+            "size",
+            "sha256",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def _url(self, obj, name) -> str:
+        path = reverse(
+            f"api:{name}", kwargs={"org_slug": self.context["org_slug"], "uuid": obj.uuid}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, obj) -> str:
+        return self._url(obj, "evidence-pack-detail")
+
+    def get_download_url(self, obj) -> str | None:
+        return self._url(obj, "evidence-pack-download") if obj.status == "done" else None
+
+    def get_assessments(self, obj) -> list[str]:
+        return [str(a.uuid) for a in obj.assessments.all()]
+
+
+class EvidencePackRequestSerializer(serializers.Serializer):
+    assessments = serializers.ListField(child=serializers.UUIDField(), max_length=50)
+    as_of = serializers.DateField()
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError({k: ["Unknown field."] for k in sorted(unknown)})
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List evidence packs"),
+    retrieve=extend_schema(
+        summary="Get an evidence pack",
+        description="Poll `status`; `download_url` appears when it is done.",
+    ),
+)
+class EvidencePackViewSet(
+    OrganizationScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = EvidencePackSerializer
+    required_actions = {"*": Action.DOWNLOAD_DOCUMENTS}
+
+    def organization_queryset(self):
+        return selectors.packs_for_member(self.membership).prefetch_related("assessments")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["org_slug"] = self.kwargs.get("org_slug")
+        return context
+
+    @extend_schema(
+        summary="Request an evidence pack",
+        description="A ZIP of the assessments as of the date: their documents, each evidence "
+        "file in the version valid that day, `manifest.json` (path, SHA-256, size, source of "
+        "every file) and `index.html`. Answers 202; poll the pack's `url`.",
+        request=EvidencePackRequestSerializer,
+        responses={202: EvidencePackSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        from compliance.documents import pack_services
+
+        incoming = EvidencePackRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            pack = pack_services.request_pack(
+                membership=self.membership,
+                actor=request.user,
+                assessment_ids=incoming.validated_data["assessments"],
+                as_of=incoming.validated_data["as_of"],
+            )
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        body = EvidencePackSerializer(pack, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    @extend_schema(
+        summary="Download an evidence pack",
+        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        from compliance.documents import pack_services
+
+        pack = self.get_object()
+        if pack.status != DocumentStatus.DONE or not pack.file:
+            raise Http404("This pack has no file yet.")
+        pack_services.record_pack_download(pack, actor=request.user)
+        response = FileResponse(
+            pack.file.open("rb"),
+            as_attachment=True,
+            filename=pack.filename,
+            content_type="application/zip",
+        )
+        response["X-Content-SHA256"] = pack.sha256
         return response

@@ -124,3 +124,53 @@ class OrganizationDetails(models.Model):
 
     def __str__(self):
         return self.legal_name or str(self.organization)
+
+
+def pack_upload_to(pack: "EvidencePack", filename: str) -> str:
+    return f"packs/{pack.organization_id}/{pack.uuid}/{filename}"
+
+
+class EvidencePack(models.Model):
+    """A ZIP of assessments as of a date: documents, evidence files, manifest of SHA-256 hashes."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="evidence_packs"
+    )
+    assessments = models.ManyToManyField("assessments.Assessment", related_name="evidence_packs")
+    as_of = models.DateField()
+    status = models.CharField(
+        max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=pack_upload_to, blank=True, max_length=300)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    file_count = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["organization", "-requested_at"], name="pack_org_recent"),
+            models.Index(fields=["status", "started_at"], name="pack_status_started"),
+        ]
+
+    def __str__(self):
+        return f"Evidence pack as of {self.as_of:%d %b %Y}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        return f"evidence-pack-{self.as_of.isoformat()}-{str(self.uuid)[:8]}.zip"

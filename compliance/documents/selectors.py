@@ -36,3 +36,30 @@ def documents_of_subject(membership, *, system=None, ai_model=None, limit: int =
 
 def details_of(organization) -> OrganizationDetails | None:
     return OrganizationDetails.objects.filter(organization=organization).first()
+
+
+def packs_for_member(membership):
+    """Packs the member may see: all for assessment readers; an auditor's own, while granted."""
+    from compliance.assessments.access import reads_all_assessments
+    from compliance.assessments.selectors import assessments_for_member
+    from compliance.documents.models import EvidencePack
+
+    queryset = EvidencePack.objects.filter(organization=membership.organization).select_related(
+        "requested_by"
+    )
+    if reads_all_assessments(membership):
+        return queryset
+    visible = assessments_for_member(membership).values("pk")
+    hidden = EvidencePack.objects.filter(organization=membership.organization).exclude(
+        assessments__in=visible
+    )
+    return queryset.filter(requested_by=membership.user).exclude(pk__in=hidden.values("pk"))
+
+
+def get_pack_for_member(membership, pack_uuid):
+    from compliance.documents.models import EvidencePack
+
+    try:
+        return packs_for_member(membership).get(uuid=pack_uuid)
+    except (EvidencePack.DoesNotExist, ValueError):
+        raise Http404("No such evidence pack.") from None

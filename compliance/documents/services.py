@@ -88,23 +88,23 @@ def enqueue(document: Document) -> None:
         log.warning("Could not queue document %s; the sweeper will retry.", document.pk)
 
 
-def claim(document_id: int) -> int | None:
+def claim(document_id: int, *, model=Document) -> int | None:
     """Take the row from queued (or from a dead job's expired claim) to running.
 
     Return the attempt number that fences this run, or None when another run holds it or it is
-    finished: the job is then a no-op, so running it twice builds one document.
+    finished: the job is then a no-op, so running it twice builds one file.
     """
     now = timezone.now()
     stale = now - timedelta(seconds=lease_seconds())
     claimable = Q(status=DocumentStatus.QUEUED) | Q(
         status=DocumentStatus.RUNNING, started_at__lt=stale
     )
-    rows = Document.objects.filter(claimable, pk=document_id, attempts__lt=MAX_ATTEMPTS).update(
+    rows = model.objects.filter(claimable, pk=document_id, attempts__lt=MAX_ATTEMPTS).update(
         status=DocumentStatus.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
     if not rows:
         return None
-    return Document.objects.values_list("attempts", flat=True).get(pk=document_id)
+    return model.objects.values_list("attempts", flat=True).get(pk=document_id)
 
 
 def run_build(document_id: int) -> str:
@@ -166,12 +166,12 @@ def _store(document, attempt, built) -> str:
 
 
 def fail(document, attempt: int | None, reason: str) -> None:
-    """Mark a document failed with a reason a person can read."""
+    """Mark a document (or a pack) failed with a reason a person can read."""
     filters = {"pk": document.pk}
     if attempt is not None:
         filters["attempts"] = attempt
     with transaction.atomic():
-        Document.objects.filter(**filters).exclude(status=DocumentStatus.DONE).update(
+        type(document).objects.filter(**filters).exclude(status=DocumentStatus.DONE).update(
             status=DocumentStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
         )
         record_event(
@@ -184,24 +184,27 @@ def fail(document, attempt: int | None, reason: str) -> None:
 
 
 def sweep(*, now=None) -> dict:
-    """Requeue jobs that were never published or whose worker died; fail those out of tries."""
+    """Requeue jobs never published or whose worker died; fail those out of tries."""
+    from compliance.documents import pack_services
+    from compliance.documents.models import EvidencePack
+
     now = now or timezone.now()
     stale = now - timedelta(seconds=lease_seconds())
     waiting = now - timedelta(seconds=60)
     counts = {"requeued": 0, "failed": 0}
-    dead = Document.objects.filter(status=DocumentStatus.RUNNING, started_at__lt=stale)
-    for document in dead.select_related("organization"):
-        if document.attempts >= MAX_ATTEMPTS:
-            fail(document, document.attempts, "The job stopped before finishing, three times.")
-            counts["failed"] += 1
-        else:
-            enqueue(document)
+    for model, publish in ((Document, enqueue), (EvidencePack, pack_services.enqueue_pack)):
+        dead = model.objects.filter(status=DocumentStatus.RUNNING, started_at__lt=stale)
+        for row in dead.select_related("organization"):
+            if row.attempts >= MAX_ATTEMPTS:
+                fail(row, row.attempts, "The job stopped before finishing, three times.")
+                counts["failed"] += 1
+            else:
+                publish(row)
+                counts["requeued"] += 1
+        never_sent = model.objects.filter(status=DocumentStatus.QUEUED, requested_at__lt=waiting)
+        for row in never_sent.select_related("organization"):
+            publish(row)
             counts["requeued"] += 1
-    for document in Document.objects.filter(
-        status=DocumentStatus.QUEUED, requested_at__lt=waiting
-    ).select_related("organization"):
-        enqueue(document)
-        counts["requeued"] += 1
     return counts
 
 

@@ -31,3 +31,23 @@ def sweep_documents() -> dict:
     """Beat: requeue documents never published or left by a dead worker; fail hopeless ones."""
     with scopes_disabled():
         return services.sweep()
+
+
+@shared_task(
+    base=TenantTask,
+    name="compliance.documents.tasks.build_pack",
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def build_pack(*, organization, pack_id: int) -> str:
+    """Build one evidence pack; safe to run twice (the row is claimed)."""
+    from compliance.documents import pack_services
+    from compliance.documents.models import EvidencePack
+
+    try:
+        return pack_services.run_pack(pack_id)
+    except SoftTimeLimitExceeded:
+        pack = EvidencePack.objects.get(pk=pack_id)
+        services.fail(pack, pack.attempts, "The pack took too long to build.")
+        return "failed"
