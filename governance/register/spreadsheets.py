@@ -46,7 +46,15 @@ PASSWORD_PROTECTED = (
 
 # A 5 MB upload may legitimately expand a lot (XML is verbose), but not without bound: this
 # caps what a zip bomb can make openpyxl inflate.
-MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 32 * 1024 * 1024
+# Bounds checked on the file's own declarations before openpyxl reads a byte of XML: spreadsheet
+# XML compresses about 10-30 times; a part that claims far more is a decompression bomb.
+MAX_COMPRESSION_RATIO = 100
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+MAX_SHARED_STRINGS = 500_000
+# Rows streamed (blank ones included) and cells read, whatever the sheet's declared dimension.
+MAX_SHEET_ROWS = 20_000
+MAX_CELLS = 1_000_000
 # Excel refuses cells longer than this; openpyxl would write them and Excel would "repair" them.
 EXCEL_CELL_LIMIT = 32_767
 # Excel's own column limit; a wider "header" is not a register.
@@ -162,15 +170,52 @@ def _decode_text(data: bytes) -> str:
     elif b"\x00" in data:
         raise SpreadsheetError(NOT_A_SPREADSHEET)
     else:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _decode_windows_1252(data)
     if text is None or _has_binary_characters(text):
         raise SpreadsheetError(NOT_A_SPREADSHEET)
     return text.removeprefix("\ufeff").rstrip("\x1a")
+
+
+NOT_UTF8 = (
+    "The file is not UTF-8 text and does not read as Western European (Windows-1252) text "
+    "either; it may be in another encoding such as Shift-JIS. Save it as \u201cCSV UTF-8\u201d "
+    "and upload it again."
+)
+# Besides accented Latin letters, the characters Windows-1252 text commonly holds.
+_LATIN_PUNCTUATION = frozenset(
+    "\u00a0\u20ac\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u2122"
+    "\u00b0\u00a7\u00a3\u00a5\u00a9\u00ae\u00ab\u00bb\u00b7\u00b1\u00d7"
+    "\u00bf\u00a1\u00aa\u00ba\u00b2\u00b3\u00b5\u00bc\u00bd\u00be"
+)
+
+
+def _decode_windows_1252(data: bytes) -> str:
+    """Decode an Excel "CSV" export from Western Windows, refusing text in another encoding.
+
+    Windows-1252 maps almost every byte to some character, so Shift-JIS, GB18030 or KOI8 bytes
+    would "decode" into nonsense. Accept the result only when it reads like Latin text: accented
+    letters and common punctuation, never two such characters in a row unless one is a
+    lowercase letter (as in "créée", but not "Š¿", which is how 漢 comes out).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(NOT_UTF8) from None
+    previous = ""
+    for char in text:
+        if char.isascii():
+            previous = ""
+            continue
+        latin_letter = "\u00c0" <= char <= "\u017f" and char.isalpha()
+        if not latin_letter and char not in _LATIN_PUNCTUATION:
+            raise SpreadsheetError(NOT_UTF8)
+        if previous and not (previous.islower() or char.islower()):
+            raise SpreadsheetError(NOT_UTF8)
+        previous = char
+    return text
 
 
 def _has_binary_characters(text: str) -> bool:
@@ -259,10 +304,20 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
 
 def _xlsx_records(sheet) -> Generator[tuple[int, list[Any]], None, None]:
     """Yield (row number, values) for every row of ``sheet``, blank ones included."""
-    number = 0
+    number = cells = 0
     try:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells += len(values)
+            if number > MAX_SHEET_ROWS or cells > MAX_CELLS:
+                raise SpreadsheetError(
+                    TOO_BIG_XLSX.format(
+                        what=f"more than {MAX_SHEET_ROWS:,} rows or {MAX_CELLS:,} cells"
+                    )
+                )
             yield number, list(values)
+        return
+    except SpreadsheetError:
+        raise
     except Exception as exc:  # broken sheet XML only surfaces while streaming
         raise SpreadsheetError(
             f"The XLSX file is damaged near row {number + 1} and cannot be read."
@@ -296,6 +351,54 @@ def _check_xlsx_container(data: bytes) -> None:
                 "The XLSX file expands to more data than can be imported. "
                 "Remove unused sheets or save it as CSV."
             )
+        _check_xlsx_parts(archive, infos)
+
+
+TOO_BIG_XLSX = (
+    "The XLSX file expands to more data than can be imported ({what}). "
+    "Remove unused sheets, rows and columns, or save it as CSV."
+)
+
+
+def _check_xlsx_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook whose parts declare more work than an import may take."""
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(
+            info.compress_size, 1
+        ):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise SpreadsheetError(
+                TOO_BIG_XLSX.format(what=f"{info.filename} is compressed {ratio:,} to 1")
+            )
+    shared = next((i for i in infos if i.filename == "xl/sharedStrings.xml"), None)
+    if shared is not None:
+        if shared.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise SpreadsheetError(TOO_BIG_XLSX.format(what="its shared text is too large"))
+        count = _xml_attribute(archive, shared, b"<sst", (b"uniqueCount", b"count"))
+        if count is not None and count > MAX_SHARED_STRINGS:
+            raise SpreadsheetError(
+                TOO_BIG_XLSX.format(
+                    what=f"{count:,} shared strings; the limit is {MAX_SHARED_STRINGS:,}"
+                )
+            )
+
+
+def _xml_attribute(archive, info, element: bytes, names: tuple[bytes, ...]) -> int | None:
+    """Return the first integer attribute among ``names`` of ``element`` in the part's head."""
+    with archive.open(info) as part:
+        head = part.read(4096)
+    start = head.find(element)
+    if start == -1:
+        return None
+    end = head.find(b">", start)
+    tag = head[start : end if end != -1 else len(head)]
+    for name in names:
+        at = tag.find(b" " + name + b'="')
+        if at != -1:
+            digits = tag[at + len(name) + 3 :].split(b'"', 1)[0]
+            if digits.isdigit() and len(digits) < 12:
+                return int(digits)
+    return None
 
 
 def _choose_sheet(workbook) -> Any:

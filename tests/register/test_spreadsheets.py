@@ -644,3 +644,95 @@ def test_it_rejects_a_header_row_wider_than_excel_allows(monkeypatch):
 
     with pytest.raises(SpreadsheetError, match="has 4 columns; the limit is 3"):
         read_table(b"a,b,c,d\n1,2,3,4\n", "r.csv")
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile workbooks: bounded by the file's own declarations, refused quickly and clearly
+# --------------------------------------------------------------------------------------------
+
+
+def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
+    """Return the workbook ``data`` with the zip entry ``name`` replaced by ``content``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info.filename))
+        target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _sheet_xml(rows: int, columns: int) -> bytes:
+    row = "".join(f'<c t="inlineStr"><is><t>x{i}</t></is></c>' for i in range(columns))
+    body = "".join(f"<row>{row}</row>" for _ in range(rows))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>'
+    ).encode()
+
+
+@pytest.fixture
+def time_limit():
+    import signal
+
+    def stop(signum, frame):
+        raise TimeoutError("the workbook held the reader for more than 5 s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(5)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_small_xlsx_that_expands_hugely_is_refused_quickly(time_limit):
+    # 25 MB of sheet XML compresses to 0.16 MB (160 to 1): the shape of the 0.3-0.5 MB files
+    # that took 94-115 s and 1.8 GB to parse.
+    bomb = _replace_part(
+        xlsx(("Sheet1", REGISTER_ROWS)), "xl/worksheets/sheet1.xml", _sheet_xml(125_000, 5)
+    )
+    assert len(bomb) < 1_000_000
+
+    with pytest.raises(SpreadsheetError, match="compressed .* to 1"):
+        read_table(bomb, "register.xlsx")
+
+
+def test_an_xlsx_declaring_too_many_shared_strings_is_refused(time_limit):
+    sst = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        b'main" count="900000000" uniqueCount="900000000"><si><t>a</t></si></sst>'
+    )
+    data = _replace_part(xlsx(("Sheet1", REGISTER_ROWS)), "xl/sharedStrings.xml", sst)
+
+    with pytest.raises(SpreadsheetError, match="900,000,000 shared strings"):
+        read_table(data, "register.xlsx")
+
+
+def test_an_xlsx_with_too_many_rows_is_refused_while_streaming(monkeypatch, time_limit):
+    monkeypatch.setattr(spreadsheets, "MAX_SHEET_ROWS", 100)
+    data = _replace_part(
+        xlsx(("Sheet1", REGISTER_ROWS)), "xl/worksheets/sheet1.xml", _sheet_xml(500, 2)
+    )
+
+    with pytest.raises(SpreadsheetError, match="more than 100 rows"):
+        read_table(data, "register.xlsx")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Name,Purpose\nプロジェクト,漢字の説明\n",
+        "Name,Purpose\nひらがな,テスト\n",
+        "Name,Purpose\n漢,字\n",
+    ],
+)
+def test_a_csv_in_shift_jis_is_refused_not_read_garbled(text):
+    with pytest.raises(SpreadsheetError, match="Shift-JIS"):
+        read_table(text.encode("shift_jis"), "register.csv")
+
+
+def test_a_windows_1252_csv_is_still_read():
+    table = read_table("Name,Purpose\nMüller Straße,créée – “v2”\n".encode("cp1252"), "r.csv")
+
+    assert table.rows == [["Müller Straße", "créée – “v2”"]]
