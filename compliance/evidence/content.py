@@ -163,8 +163,9 @@ def sanitise_filename(name: str, *, max_length: int = 120) -> str:
     """Return a file name safe to show and to offer for download (no path, no control chars)."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
-    base = _UNSAFE.sub("_", base).strip(" .")
-    base = re.sub(r"_{2,}", "_", base)
+    base = "".join(c for c in base if c.isprintable())
+    base = _UNSAFE.sub("_", base)
+    base = re.sub(r"_{2,}", "_", base).strip(" ._")
     if not base:
         return "evidence"
     if len(base) > max_length:

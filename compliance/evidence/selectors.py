@@ -1,6 +1,6 @@
 """Reads of evidence, organisation first; a foreign or missing item is a 404."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 
 from compliance.assessments.access import reads_all_assessments
@@ -76,49 +76,59 @@ def evidence_by_response(organization, response_ids) -> dict[int, list[Evidence]
 def suggested_evidence(organization, responses) -> dict[int, list[Evidence]]:
     """Evidence once, credit everywhere: evidence linked to a mapped requirement elsewhere.
 
-    For each response, the evidence the organisation linked to responses of requirements that
-    the catalogue maps to this one (either direction), not already linked here. Two queries.
+    For each response, the evidence the organisation linked to responses of requirements the
+    catalogue maps to this one, in either direction; a mapping to a group (an article, a
+    clause) covers the items under it. Evidence already linked here is left out. Four queries.
     """
     from compliance.catalogue.models import Mapping
 
-    by_requirement: dict[int, list] = {}
+    here: dict[int, list] = {}
     for r in responses:
-        by_requirement.setdefault(r.requirement_id, []).append(r)
-    if not by_requirement:
+        for key in (r.requirement_id, r.requirement.parent_id):
+            if key is not None:
+                here.setdefault(key, []).append(r)
+    if not here:
         return {}
-    mapped: dict[int, set[int]] = {}
-    pairs = Mapping.objects.filter(source_id__in=by_requirement).values_list("source", "target")
-    back = Mapping.objects.filter(target_id__in=by_requirement).values_list("target", "source")
-    for here, there in [*pairs, *back]:
-        mapped.setdefault(there, set()).add(here)
-    if not mapped:
+    other: dict[int, set[int]] = {}
+    pairs = Mapping.objects.filter(Q(source_id__in=here) | Q(target_id__in=here)).values_list(
+        "source_id", "target_id"
+    )
+    for source, target in pairs:
+        if source in here:
+            other.setdefault(target, set()).add(source)
+        if target in here:
+            other.setdefault(source, set()).add(target)
+    if not other:
         return {}
-    links = EvidenceLink.objects.filter(
-        organization=organization, response__requirement_id__in=mapped
-    ).values_list("response__requirement_id", "response_id", "evidence_id")
-    evidence_ids = {e for _req, _resp, e in links}
+    links = list(
+        EvidenceLink.objects.filter(organization=organization)
+        .filter(
+            Q(response__requirement_id__in=other) | Q(response__requirement__parent_id__in=other)
+        )
+        .values_list("response__requirement_id", "response__requirement__parent_id", "evidence_id")
+    )
     evidence = {
         e.pk: e
         for e in Evidence.objects.filter(
-            organization=organization, pk__in=evidence_ids
+            organization=organization, pk__in={e for _r, _p, e in links}
         ).select_related("current_version")
     }
-    own = {
-        (link.response_id, link.evidence_id)
-        for link in EvidenceLink.objects.filter(
+    own = set(
+        EvidenceLink.objects.filter(
             organization=organization, response__in=[r.pk for r in responses]
-        ).only("response_id", "evidence_id")
-    }
+        ).values_list("response_id", "evidence_id")
+    )
     out: dict[int, list[Evidence]] = {}
-    for there_req, _resp, evidence_id in links:
-        for here_req in mapped.get(there_req, ()):
-            for response in by_requirement.get(here_req, ()):
-                item = evidence.get(evidence_id)
-                if item is None or (response.pk, evidence_id) in own:
-                    continue
-                bucket = out.setdefault(response.pk, [])
-                if item not in bucket:
-                    bucket.append(item)
+    for requirement_id, parent_id, evidence_id in links:
+        for there in (requirement_id, parent_id):
+            for key in other.get(there, ()):
+                for response in here[key]:
+                    item = evidence.get(evidence_id)
+                    if item is None or (response.pk, evidence_id) in own:
+                        continue
+                    bucket = out.setdefault(response.pk, [])
+                    if item not in bucket:
+                        bucket.append(item)
     return out
 
 

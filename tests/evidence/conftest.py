@@ -1,0 +1,1 @@
+from tests.assessments.conftest import catalogues, classified, gap, iso  # noqa: F401
