@@ -197,7 +197,8 @@ class VersionedForm(forms.Form):
     def _started_from(self, name):
         field = self.fields[name]
         raw = self._widget_data_value(field.hidden_widget(), self.add_initial_prefix(name))
-        return raw
+        # Browsers send line breaks as CRLF; stored text may have bare LF.
+        return raw.replace("\r\n", "\n") if isinstance(raw, str) else raw
 
     def changed_meanwhile(self, current_initial: dict) -> list[str]:
         """Return the fields whose stored value differs from the one this form started from."""
@@ -205,7 +206,10 @@ class VersionedForm(forms.Form):
         for name, field in self.fields.items():
             if name == LOCK_FIELD or name not in current_initial:
                 continue
-            if field.has_changed(current_initial[name], self._started_from(name)):
+            now = current_initial[name]
+            if isinstance(now, str):
+                now = now.replace("\r\n", "\n")
+            if field.has_changed(now, self._started_from(name)):
                 changed.append(name)
         return changed
 

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.core.api import OrganizationScopedMixin
+from governance.core.etags import VersionedObjectMixin, versioned_read_schema, versioned_schema
 from governance.register import selectors, services
 from governance.register.filters import ModelFilter, SystemFilter, VendorFilter
 from governance.register.models import AffectedPersons, AIModel, AISystem, Vendor
@@ -111,6 +112,12 @@ def _model_queryset(organization):
 
 class AISystemSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The record's version (also its ETag). Send the one you read with a write "
+        "to have it refused (409) if someone changed the record since.",
+    )
     vendor = OrganizationRelatedField(
         _vendor_queryset,
         slug_field="uuid",
@@ -182,6 +189,7 @@ class AISystemSerializer(serializers.ModelSerializer):
             "archived_at",
             "created_at",
             "updated_at",
+            "row_version",
         ]
         read_only_fields = [
             "risk_tier",
@@ -202,6 +210,7 @@ class AISystemSerializer(serializers.ModelSerializer):
     def split(self) -> tuple[dict, list | None, list | None]:
         """Return (system fields, models or None, tag names or None) for the services."""
         data = dict(self.validated_data)
+        data.pop("row_version", None)
         ai_models = data.pop("ai_models", None)
         tags = data.pop("tags", None)
         return data, ai_models, tags
@@ -209,6 +218,12 @@ class AISystemSerializer(serializers.ModelSerializer):
 
 class AIModelSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The record's version (also its ETag). Send the one you read with a write "
+        "to have it refused (409) if someone changed the record since.",
+    )
     vendor = OrganizationRelatedField(
         _vendor_queryset,
         slug_field="uuid",
@@ -239,6 +254,7 @@ class AIModelSerializer(serializers.ModelSerializer):
             "archived_at",
             "created_at",
             "updated_at",
+            "row_version",
         ]
         read_only_fields = ["source", "archived_at", "created_at", "updated_at"]
 
@@ -251,6 +267,12 @@ class AIModelSerializer(serializers.ModelSerializer):
 
 class VendorSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The record's version (also its ETag). Send the one you read with a write "
+        "to have it refused (409) if someone changed the record since.",
+    )
     url = WebPageField("register:vendor-detail", "vendor_uuid")
 
     class Meta:
@@ -266,6 +288,7 @@ class VendorSerializer(serializers.ModelSerializer):
             "archived_at",
             "created_at",
             "updated_at",
+            "row_version",
         ]
         read_only_fields = ["archived_at", "created_at", "updated_at"]
 
@@ -273,8 +296,9 @@ class VendorSerializer(serializers.ModelSerializer):
 # --- Views ----------------------------------------------------------------------------------
 
 
-class RegisterViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
-    # Common parts: the filters of filters.py only, the organisation in the serializer context.
+class RegisterViewSet(VersionedObjectMixin, OrganizationScopedMixin, viewsets.ModelViewSet):
+    # Common parts: the filters of filters.py only, the organisation in the serializer context,
+    # ETag / If-Match on every object (governance.core.etags).
 
     filter_backends = [DjangoFilterBackend]
     lookup_field = "uuid"
@@ -291,6 +315,13 @@ class RegisterViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
             self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
 
+    def written_data(self, serializer) -> tuple[dict, int | None]:
+        """Return (the fields the client sent, the version its write is based on)."""
+        expected = self.expected_version(serializer)
+        data = dict(serializer.validated_data)
+        data.pop("row_version", None)
+        return data, expected
+
     def filter_queryset(self, queryset):
         # Lists filter (archived rows hidden by default); a detail URL finds archived rows too.
         if self.action != "list":
@@ -304,16 +335,28 @@ class RegisterViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
         summary="List AI systems",
         description="Active systems unless `archived` says otherwise.",
     ),
-    retrieve=extend_schema(tags=["register"], summary="Read an AI system"),
+    retrieve=extend_schema(
+        tags=["register"], summary="Read an AI system", **versioned_read_schema()
+    ),
     create=extend_schema(tags=["register"], summary="Add an AI system"),
-    update=extend_schema(tags=["register"], summary="Replace an AI system's fields"),
-    partial_update=extend_schema(tags=["register"], summary="Edit an AI system"),
+    update=extend_schema(
+        tags=["register"],
+        summary="Replace an AI system's fields",
+        **versioned_schema(AISystemSerializer),
+    ),
+    partial_update=extend_schema(
+        tags=["register"],
+        summary="Edit an AI system",
+        description="Writes only the fields sent. Send If-Match (or row_version) to have the "
+        "write refused if the system changed since you read it.",
+        **versioned_schema(AISystemSerializer),
+    ),
     destroy=extend_schema(
         tags=["register"],
         summary="Archive an AI system",
         description="Archives the system (its record, history and classifications stay). "
         "Restore it with POST …/restore/.",
-        responses={204: None},
+        **versioned_schema(None, status_code=204, body_version=False),
     ),
 )
 class SystemViewSet(RegisterViewSet):
@@ -362,6 +405,7 @@ class SystemViewSet(RegisterViewSet):
         serializer.instance = self._fresh(system)
 
     def perform_update(self, serializer):
+        expected = self.expected_version(serializer)
         data, ai_models, tags = serializer.split()
         system = services.update_system(
             system=serializer.instance,
@@ -369,33 +413,53 @@ class SystemViewSet(RegisterViewSet):
             data=data,
             ai_models=ai_models,
             tags=tags,
+            expected_version=expected,
         )
         serializer.instance = self._fresh(system)
 
     def perform_destroy(self, instance):
         if instance.archived_at is None:
-            services.archive_system(system=instance, acting=self.membership)
+            services.archive_system(
+                system=instance, acting=self.membership, expected_version=self.expected_version()
+            )
 
     @extend_schema(
         tags=["register"],
         summary="Restore an archived AI system",
         request=None,
-        responses=AISystemSerializer,
+        **versioned_schema(AISystemSerializer, body_version=False),
     )
     @action(detail=True, methods=["post"])
     def restore(self, request, *args, **kwargs):
         system = self.get_object()
-        services.restore_system(system=system, acting=self.membership)
+        services.restore_system(
+            system=system, acting=self.membership, expected_version=self.expected_version()
+        )
         return Response(self.get_serializer(self._fresh(system)).data)
 
 
 @extend_schema_view(
     list=extend_schema(tags=["register"], summary="List AI models"),
-    retrieve=extend_schema(tags=["register"], summary="Read an AI model"),
+    retrieve=extend_schema(
+        tags=["register"], summary="Read an AI model", **versioned_read_schema()
+    ),
     create=extend_schema(tags=["register"], summary="Add an AI model"),
-    update=extend_schema(tags=["register"], summary="Replace an AI model's fields"),
-    partial_update=extend_schema(tags=["register"], summary="Edit an AI model"),
-    destroy=extend_schema(tags=["register"], summary="Archive an AI model", responses={204: None}),
+    update=extend_schema(
+        tags=["register"],
+        summary="Replace an AI model's fields",
+        **versioned_schema(AIModelSerializer),
+    ),
+    partial_update=extend_schema(
+        tags=["register"],
+        summary="Edit an AI model",
+        description="Writes only the fields sent; If-Match or row_version guard the write.",
+        **versioned_schema(AIModelSerializer),
+    ),
+    destroy=extend_schema(
+        tags=["register"],
+        summary="Archive an AI model",
+        **versioned_schema(None, status_code=204, body_version=False),
+    ),
 )
 class AIModelViewSet(RegisterViewSet):
     """The AI models the organisation's systems use, with their model-card fields."""
@@ -412,30 +476,45 @@ class AIModelViewSet(RegisterViewSet):
         return selectors.models_for_list(self.organization, include_archived=True)
 
     def perform_create(self, serializer):
+        data, _expected = self.written_data(serializer)
         serializer.instance = services.create_model(
             organization=self.organization,
             acting=self.membership,
-            data=dict(serializer.validated_data),
+            data=data,
             source=AIModel.Source.API,
         )
 
     def perform_update(self, serializer):
+        data, expected = self.written_data(serializer)
         serializer.instance = services.update_model(
-            model=serializer.instance, acting=self.membership, data=dict(serializer.validated_data)
+            model=serializer.instance, acting=self.membership, data=data, expected_version=expected
         )
 
     def perform_destroy(self, instance):
         if instance.archived_at is None:
-            services.archive_model(model=instance, acting=self.membership)
+            services.archive_model(
+                model=instance, acting=self.membership, expected_version=self.expected_version()
+            )
 
 
 @extend_schema_view(
     list=extend_schema(tags=["register"], summary="List vendors"),
-    retrieve=extend_schema(tags=["register"], summary="Read a vendor"),
+    retrieve=extend_schema(tags=["register"], summary="Read a vendor", **versioned_read_schema()),
     create=extend_schema(tags=["register"], summary="Add a vendor"),
-    update=extend_schema(tags=["register"], summary="Replace a vendor's fields"),
-    partial_update=extend_schema(tags=["register"], summary="Edit a vendor"),
-    destroy=extend_schema(tags=["register"], summary="Archive a vendor", responses={204: None}),
+    update=extend_schema(
+        tags=["register"], summary="Replace a vendor's fields", **versioned_schema(VendorSerializer)
+    ),
+    partial_update=extend_schema(
+        tags=["register"],
+        summary="Edit a vendor",
+        description="Writes only the fields sent; If-Match or row_version guard the write.",
+        **versioned_schema(VendorSerializer),
+    ),
+    destroy=extend_schema(
+        tags=["register"],
+        summary="Archive a vendor",
+        **versioned_schema(None, status_code=204, body_version=False),
+    ),
 )
 class VendorViewSet(RegisterViewSet):
     """The vendors that supply the organisation's AI systems and models."""
@@ -452,22 +531,25 @@ class VendorViewSet(RegisterViewSet):
         return selectors.vendors_of(self.organization, include_archived=True)
 
     def perform_create(self, serializer):
+        data, _expected = self.written_data(serializer)
         serializer.instance = services.create_vendor(
-            organization=self.organization,
-            acting=self.membership,
-            data=dict(serializer.validated_data),
+            organization=self.organization, acting=self.membership, data=data
         )
 
     def perform_update(self, serializer):
+        data, expected = self.written_data(serializer)
         serializer.instance = services.update_vendor(
             vendor=serializer.instance,
             acting=self.membership,
-            data=dict(serializer.validated_data),
+            data=data,
+            expected_version=expected,
         )
 
     def perform_destroy(self, instance):
         if instance.archived_at is None:
-            services.archive_vendor(vendor=instance, acting=self.membership)
+            services.archive_vendor(
+                vendor=instance, acting=self.membership, expected_version=self.expected_version()
+            )
 
 
 __all__ = ["AIModelViewSet", "SystemViewSet", "VendorViewSet"]

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.core.concurrency import VersionedForm
 from governance.register import selectors
 from governance.register.models import (
     AffectedPersons,
@@ -55,7 +56,7 @@ class ModelsChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} · {obj.provider}" if obj.provider else str(obj)
 
 
-class SystemForm(forms.Form):
+class SystemForm(VersionedForm):
     """Add or edit an AI system; the choices offered are the organisation's own records."""
 
     # Basics
@@ -206,6 +207,8 @@ class SystemForm(forms.Form):
     def __init__(self, *args, organization, system: AISystem | None = None, **kwargs):
         if system is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(system)
+        if system is not None:
+            kwargs["row_version"] = system.row_version
         super().__init__(*args, **kwargs)
         current_vendor = system.vendor_id if system else None
         # Archived records stay selectable where they are already in use, so an edit keeps them.
@@ -303,7 +306,7 @@ class EvaluationsField(forms.CharField):
         return evaluations
 
 
-class AIModelForm(forms.Form):
+class AIModelForm(VersionedForm):
     """Add or edit an AI model."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -397,15 +400,21 @@ class AIModelForm(forms.Form):
 
     def __init__(self, *args, organization, model: AIModel | None = None, **kwargs):
         if model is not None and "initial" not in kwargs:
-            initial = {field: getattr(model, field) for field in MODEL_FIELDS}
-            initial["vendor"] = model.vendor.uuid if model.vendor_id else None
-            initial["languages"] = ", ".join(model.languages or [])
-            kwargs["initial"] = initial
+            kwargs["initial"] = self.initial_for(model)
+        if model is not None:
+            kwargs["row_version"] = model.row_version
         super().__init__(*args, **kwargs)
         current = model.vendor_id if model else None
         self.fields["vendor"].queryset = selectors.vendors_of(
             organization, include_archived=True
         ).filter(Q(archived_at=None) | Q(pk=current))
+
+    @staticmethod
+    def initial_for(model: AIModel) -> dict:
+        initial = {field: getattr(model, field) for field in MODEL_FIELDS}
+        initial["vendor"] = model.vendor.uuid if model.vendor_id else None
+        initial["languages"] = ", ".join(model.languages or [])
+        return initial
 
     def sections(self):
         return form_sections(self)
@@ -418,7 +427,7 @@ class AIModelForm(forms.Form):
         return {field: self.cleaned_data[field] for field in MODEL_FIELDS}
 
 
-class VendorForm(forms.Form):
+class VendorForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_email = forms.EmailField(
@@ -433,8 +442,14 @@ class VendorForm(forms.Form):
 
     def __init__(self, *args, vendor=None, **kwargs):
         if vendor is not None and "initial" not in kwargs:
-            kwargs["initial"] = {field: getattr(vendor, field) for field in VENDOR_FIELDS}
+            kwargs["initial"] = self.initial_for(vendor)
+        if vendor is not None:
+            kwargs["row_version"] = vendor.row_version
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for(vendor) -> dict:
+        return {field: getattr(vendor, field) for field in VENDOR_FIELDS}
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()

@@ -5,9 +5,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit.services import record_event, record_events
+from governance.core.concurrency import (
+    apply_changes,
+    audit_changes,
+    diff,
+    lock_row,
+    save_changes,
+)
 from governance.register.models import AIModel, AISystem, Tag, Vendor
-from governance.tenancy.permissions import can_edit_object, grant_object_permission
-from governance.tenancy.roles import Action, Role
+from governance.tenancy.permissions import (
+    can_edit_object,
+    register_owned_kind,
+    sync_owner_grants,
+)
+from governance.tenancy.roles import Action
 
 # Fields whose change can move the EU AI Act classification: editing one flags the system
 # for re-screening when it has been classified before.
@@ -47,6 +58,10 @@ SYSTEM_FIELDS = (
     "eu_database_id",
 )
 OWNER_PERMISSION = "register.edit_own_aisystem"
+# A system's owners (business and technical) hold the edit grant; it moves with them.
+SYSTEM_OWNERSHIP = register_owned_kind(
+    AISystem, perm=OWNER_PERMISSION, owner_fields=("business_owner", "technical_owner")
+)
 
 
 def can_edit_system(membership, system: AISystem) -> bool:
@@ -99,18 +114,6 @@ def set_tags(system: AISystem, names) -> list[str]:
     return clean
 
 
-def _grant_owners(system: AISystem) -> None:
-    """Let contributor owners edit their own system (django-guardian, inside the tenant)."""
-    from governance.tenancy.models import Membership
-
-    for user in (system.business_owner, system.technical_owner):
-        if user is None:
-            continue
-        membership = Membership.objects.filter(organization=system.organization, user=user).first()
-        if membership is not None and membership.role == Role.CONTRIBUTOR:
-            grant_object_permission(membership, OWNER_PERMISSION, system)
-
-
 @transaction.atomic
 def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) -> AISystem:
     """Add an AI system to the register. `data` holds model fields (see SYSTEM_FIELDS)."""
@@ -135,7 +138,7 @@ def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) ->
     if ai_models:
         system.ai_models.set(ai_models)
     tag_names = set_tags(system, tags) if tags else []
-    _grant_owners(system)
+    sync_owner_grants(SYSTEM_OWNERSHIP, [system])
     record_event(
         organization=organization,
         actor=acting.user,
@@ -216,10 +219,8 @@ def create_systems(*, organization, acting, items: list[tuple[dict, list, list]]
             for n in {t.strip()[:60] for t in tags if t and t.strip()}
         ]
         AISystem.tags.through.objects.bulk_create(tag_links, batch_size=1000)
-    for system in systems:
-        for user_id in {system.business_owner_id, system.technical_owner_id} - {None}:
-            if members[user_id].role == Role.CONTRIBUTOR:
-                grant_object_permission(members[user_id], OWNER_PERMISSION, system)
+    # One bulk insert for every owner's grant, whatever the batch's size.
+    sync_owner_grants(SYSTEM_OWNERSHIP, systems)
     record_events(
         organization=organization,
         actor=acting.user,
@@ -235,98 +236,107 @@ def create_systems(*, organization, acting, items: list[tuple[dict, list, list]]
     return systems
 
 
-def _value(v):
-    if hasattr(v, "pk"):
-        return str(v)
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return v
-
-
-def _assign(obj, data: dict) -> dict:
-    """Set the fields that differ; return {field: [old, new]} for the audit trail."""
-    changes = {}
-    for field, value in data.items():
-        old = getattr(obj, field)
-        if old != value:
-            changes[field] = [_value(old), _value(value)]
-            setattr(obj, field, value)
-    return changes
+def _mirror(obj, current) -> None:
+    """Copy the stored state onto the caller's instance, so it does not hold stale values."""
+    for field in current._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(current, field.attname))
 
 
 @transaction.atomic
-def update_system(*, system: AISystem, acting, data: dict, ai_models=None, tags=None) -> AISystem:
-    """Edit a system; record what changed and flag re-screening after a material change."""
-    if not can_edit_system(acting, system):
-        raise PermissionDenied("You can edit only the AI systems you own.")
-    if system.archived_at:
-        raise ValidationError("This system is archived. Restore it before editing.")
+def update_system(
+    *,
+    system: AISystem,
+    acting,
+    data: dict,
+    ai_models=None,
+    tags=None,
+    expected_version: int | None = None,
+) -> AISystem:
+    """Edit a system: write only what changed, refuse a stale version (StaleWrite).
+
+    `expected_version` is the `row_version` the editor read (None: write the given fields
+    over whatever is stored). Records exactly what changed, flags re-screening after a
+    material change and moves the owners' edit grant with the owners.
+    """
     unknown = set(data) - set(SYSTEM_FIELDS)
     if unknown:
         raise ValidationError({k: "Unknown field." for k in unknown})
+    current = lock_row(system, expected_version=expected_version)
+    if not can_edit_system(acting, current):
+        raise PermissionDenied("You can edit only the AI systems you own.")
+    if current.archived_at:
+        raise ValidationError("This system is archived. Restore it before editing.")
     _check_same_org(
-        system.organization,
+        current.organization,
         vendor=data.get("vendor"),
         ai_models=list(ai_models or []),
         business_owner=data.get("business_owner"),
         technical_owner=data.get("technical_owner"),
     )
-    changes = _assign(system, data)
+    owners_before = SYSTEM_OWNERSHIP.owner_ids(current)
+    changes = diff(current, data)
+    audit = audit_changes(changes)
     if ai_models is not None:
-        old_ids = set(system.ai_models.values_list("pk", flat=True))
+        old_ids = set(current.ai_models.values_list("pk", flat=True))
         new_ids = {m.pk for m in ai_models}
         if old_ids != new_ids:
-            changes["ai_models"] = [sorted(old_ids), sorted(new_ids)]
-            system.ai_models.set(ai_models)
+            audit["ai_models"] = [sorted(old_ids), sorted(new_ids)]
+            current.ai_models.set(ai_models)
     if tags is not None:
-        old_tags = sorted(system.tags.values_list("name", flat=True), key=str.lower)
-        new_tags = set_tags(system, tags)
+        old_tags = sorted(current.tags.values_list("name", flat=True), key=str.lower)
+        new_tags = set_tags(current, tags)
         if old_tags != new_tags:
-            changes["tags"] = [old_tags, new_tags]
-    if not changes:
-        return system
-    if MATERIAL_FIELDS & set(changes):
-        system.material_changed_at = timezone.now()
-    system.full_clean(exclude=["organization", "created_by"])
-    system.save()
-    _grant_owners(system)
+            audit["tags"] = [old_tags, new_tags]
+    if not audit:
+        _mirror(system, current)
+        return current
+    extra = {}
+    if MATERIAL_FIELDS & set(audit):
+        extra["material_changed_at"] = timezone.now()
+    apply_changes(current, changes)
+    current.full_clean(exclude=["organization", "created_by"])
+    save_changes(current, changes, extra=extra)
+    if SYSTEM_OWNERSHIP.owner_ids(current) != owners_before:
+        sync_owner_grants(SYSTEM_OWNERSHIP, [current], previous={current.pk: owners_before})
     record_event(
-        organization=system.organization,
+        organization=current.organization,
         actor=acting.user,
         action="system.updated",
-        obj=system,
-        changes=changes,
+        obj=current,
+        changes=audit,
     )
-    return system
+    _mirror(system, current)
+    return current
+
+
+def _set_archived(obj, current, *, archived: bool, action: str, acting):
+    """Archive or restore the locked row `current`; record it; mirror it onto `obj`."""
+    save_changes(current, {"archived_at": timezone.now() if archived else None})
+    record_event(organization=current.organization, actor=acting.user, action=action, obj=current)
+    _mirror(obj, current)
+    return current
 
 
 @transaction.atomic
-def archive_system(*, system: AISystem, acting) -> AISystem:
+def archive_system(*, system: AISystem, acting, expected_version: int | None = None) -> AISystem:
     """Archive instead of delete: the record, its history and classifications stay."""
-    if not can_edit_system(acting, system):
+    current = lock_row(system, expected_version=expected_version)
+    if not can_edit_system(acting, current):
         raise PermissionDenied("You can archive only the AI systems you own.")
-    if system.archived_at:
+    if current.archived_at:
         raise ValidationError("This system is archived already.")
-    system.archived_at = timezone.now()
-    system.save(update_fields=["archived_at", "updated_at"])
-    record_event(
-        organization=system.organization, actor=acting.user, action="system.archived", obj=system
-    )
-    return system
+    return _set_archived(system, current, archived=True, action="system.archived", acting=acting)
 
 
 @transaction.atomic
-def restore_system(*, system: AISystem, acting) -> AISystem:
-    if not can_edit_system(acting, system):
+def restore_system(*, system: AISystem, acting, expected_version: int | None = None) -> AISystem:
+    """Bring an archived system back into the register."""
+    current = lock_row(system, expected_version=expected_version)
+    if not can_edit_system(acting, current):
         raise PermissionDenied("You can restore only the AI systems you own.")
-    if not system.archived_at:
+    if not current.archived_at:
         raise ValidationError("This system is not archived.")
-    system.archived_at = None
-    system.save(update_fields=["archived_at", "updated_at"])
-    record_event(
-        organization=system.organization, actor=acting.user, action="system.restored", obj=system
-    )
-    return system
+    return _set_archived(system, current, archived=False, action="system.restored", acting=acting)
 
 
 MODEL_FIELDS = (
@@ -339,6 +349,7 @@ MODEL_FIELDS = (
     "is_general_purpose",
     "training_compute_flops",
     "is_open_source",
+    "placed_on_market_on",
     "base_model",
     "intended_use",
     "limitations",
@@ -383,46 +394,50 @@ def create_model(
 
 
 @transaction.atomic
-def update_model(*, model: AIModel, acting, data: dict) -> AIModel:
+def update_model(
+    *, model: AIModel, acting, data: dict, expected_version: int | None = None
+) -> AIModel:
+    """Edit a model: write only what changed, refuse a stale version (StaleWrite)."""
     _require_edit(acting)
     unknown = set(data) - set(MODEL_FIELDS)
     if unknown:
         raise ValidationError({k: "Unknown field." for k in unknown})
     _check_same_org(model.organization, vendor=data.get("vendor"))
-    changes = _assign(model, data)
+    current = lock_row(model, expected_version=expected_version)
+    changes = diff(current, data)
     if not changes:
-        return model
+        _mirror(model, current)
+        return current
+    apply_changes(current, changes)
     if ("name" in changes or "version" in changes) and AIModel.objects.filter(
-        organization=model.organization, name=model.name, version=model.version
-    ).exclude(pk=model.pk).exists():
+        organization=current.organization, name=current.name, version=current.version
+    ).exclude(pk=current.pk).exists():
         raise ValidationError(
             {"name": "A model with this name and version is in the register already."}
         )
-    model.full_clean(exclude=["organization", "created_by"])
-    model.save()
+    current.full_clean(exclude=["organization", "created_by"])
+    save_changes(current, changes)
     # A model's change can change its systems' classification (e.g. general-purpose).
-    AISystem.objects.filter(organization=model.organization, ai_models=model).exclude(
+    AISystem.objects.filter(organization=current.organization, ai_models=current).exclude(
         classified_at=None
     ).update(material_changed_at=timezone.now())
     record_event(
-        organization=model.organization,
+        organization=current.organization,
         actor=acting.user,
         action="model.updated",
-        obj=model,
-        changes=changes,
+        obj=current,
+        changes=audit_changes(changes),
     )
-    return model
+    _mirror(model, current)
+    return current
 
 
 @transaction.atomic
-def archive_model(*, model: AIModel, acting) -> AIModel:
+def archive_model(*, model: AIModel, acting, expected_version: int | None = None) -> AIModel:
+    """Archive a model; systems that use it keep it."""
     _require_edit(acting)
-    model.archived_at = timezone.now()
-    model.save(update_fields=["archived_at", "updated_at"])
-    record_event(
-        organization=model.organization, actor=acting.user, action="model.archived", obj=model
-    )
-    return model
+    current = lock_row(model, expected_version=expected_version)
+    return _set_archived(model, current, archived=True, action="model.archived", acting=acting)
 
 
 VENDOR_FIELDS = ("name", "website", "contact_email", "country", "notes")
@@ -445,37 +460,42 @@ def create_vendor(*, organization, acting, data: dict) -> Vendor:
 
 
 @transaction.atomic
-def update_vendor(*, vendor: Vendor, acting, data: dict) -> Vendor:
+def update_vendor(
+    *, vendor: Vendor, acting, data: dict, expected_version: int | None = None
+) -> Vendor:
+    """Edit a vendor: write only what changed, refuse a stale version (StaleWrite)."""
     _require_edit(acting)
-    changes = _assign(vendor, {k: v for k, v in data.items() if k in VENDOR_FIELDS})
+    current = lock_row(vendor, expected_version=expected_version)
+    changes = diff(current, {k: v for k, v in data.items() if k in VENDOR_FIELDS})
+    if not changes:
+        _mirror(vendor, current)
+        return current
+    apply_changes(current, changes)
     if (
         "name" in changes
         and Vendor.objects.filter(
-            organization=vendor.organization, name__iexact=vendor.name.strip()
+            organization=current.organization, name__iexact=current.name.strip()
         )
-        .exclude(pk=vendor.pk)
+        .exclude(pk=current.pk)
         .exists()
     ):
         raise ValidationError({"name": "A vendor with this name is in the register already."})
-    if changes:
-        vendor.full_clean(exclude=["organization"])
-        vendor.save()
-        record_event(
-            organization=vendor.organization,
-            actor=acting.user,
-            action="vendor.updated",
-            obj=vendor,
-            changes=changes,
-        )
-    return vendor
+    current.full_clean(exclude=["organization"])
+    save_changes(current, changes)
+    record_event(
+        organization=current.organization,
+        actor=acting.user,
+        action="vendor.updated",
+        obj=current,
+        changes=audit_changes(changes),
+    )
+    _mirror(vendor, current)
+    return current
 
 
 @transaction.atomic
-def archive_vendor(*, vendor: Vendor, acting) -> Vendor:
+def archive_vendor(*, vendor: Vendor, acting, expected_version: int | None = None) -> Vendor:
+    """Archive a vendor; its systems and models keep it."""
     _require_edit(acting)
-    vendor.archived_at = timezone.now()
-    vendor.save(update_fields=["archived_at", "updated_at"])
-    record_event(
-        organization=vendor.organization, actor=acting.user, action="vendor.archived", obj=vendor
-    )
-    return vendor
+    current = lock_row(vendor, expected_version=expected_version)
+    return _set_archived(vendor, current, archived=True, action="vendor.archived", acting=acting)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from governance.audit.labels import action_label
 from governance.audit.selectors import events_of
+from governance.core.concurrency import StaleWrite
 from governance.core.forms import apply_service_errors
 from governance.register import selectors, services
 from governance.register.export import FORMATS, export_systems
@@ -93,6 +94,26 @@ def _history(organization, obj) -> list:
         if event.verb == "updated" and isinstance(event.changes, dict):
             event.changed = [_field_label(type(obj), name) for name in event.changes]
     return events
+
+
+def _last_editor(request, obj) -> str:
+    """Name who last changed the object, as the audit trail says (for a stale-save message)."""
+    event = (
+        events_of(request.organization)
+        .filter(object_id=str(obj.uuid))
+        .select_related("actor")
+        .first()
+    )
+    if event is None:
+        return ""
+    if event.actor_id == request.user.pk:
+        return "You (in another window)"
+    return event.actor.display_name if event.actor else event.actor_label
+
+
+def _refuse_stale(request, form, exc: StaleWrite, current_initial: dict) -> None:
+    """Keep the user's input, say the save was refused, show the values stored now."""
+    form.show_conflict(exc, current_initial, by=_last_editor(request, exc.current))
 
 
 def _filter_values(filterset) -> dict:
@@ -229,13 +250,17 @@ def system_edit(request, org_slug, system_uuid):
     form = SystemForm(request.POST or None, organization=org, system=system)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_system(
+            system = services.update_system(
                 system=system,
                 acting=membership,
                 data=form.data_for_service,
                 ai_models=form.ai_models_for_service,
                 tags=form.tags_for_service,
+                expected_version=form.expected_version,
             )
+        except StaleWrite as exc:
+            system = selectors.get_system_for_member(membership, system_uuid)
+            _refuse_stale(request, form, exc, SystemForm.initial_for(system))
         except ValidationError as exc:
             apply_service_errors(form, exc)
             system = selectors.get_system_for_member(membership, system_uuid)
@@ -358,8 +383,14 @@ def model_edit(request, org_slug, model_uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_model(
-                model=model, acting=request.membership, data=form.data_for_service
+                model=model,
+                acting=request.membership,
+                data=form.data_for_service,
+                expected_version=form.expected_version,
             )
+        except StaleWrite as exc:
+            model = selectors.get_model(org, model_uuid)
+            _refuse_stale(request, form, exc, AIModelForm.initial_for(model))
         except ValidationError as exc:
             apply_service_errors(form, exc)
             model = selectors.get_model(org, model_uuid)
@@ -443,8 +474,14 @@ def vendor_edit(request, org_slug, vendor_uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_vendor(
-                vendor=vendor, acting=request.membership, data=form.data_for_service
+                vendor=vendor,
+                acting=request.membership,
+                data=form.data_for_service,
+                expected_version=form.expected_version,
             )
+        except StaleWrite as exc:
+            vendor = selectors.get_vendor(org, vendor_uuid)
+            _refuse_stale(request, form, exc, VendorForm.initial_for(vendor))
         except ValidationError as exc:
             apply_service_errors(form, exc)
             vendor = selectors.get_vendor(org, vendor_uuid)
