@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from compliance.assessments import api as assessments_api
+from compliance.catalogue import api as catalogue_api
 from compliance.evidence import api as evidence_api
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
@@ -30,6 +31,7 @@ org_router.register("models", register_api.AIModelViewSet, basename="model")
 org_router.register("vendors", register_api.VendorViewSet, basename="vendor")
 # classification API routes (below this line)
 # catalogue API routes (below this line)
+org_router.register("frameworks", catalogue_api.FrameworkViewSet, basename="framework")
 # assessments API routes (below this line)
 org_router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
 org_router.register(
@@ -88,6 +90,7 @@ org_urlpatterns = [
     # classification web pages (below this line)
     path("register/systems/<uuid:system_uuid>/", include("governance.classification.urls")),
     # catalogue web pages (below this line)
+    path("catalogues/", include("compliance.catalogue.urls")),
     # assessments web pages (below this line)
     path("assessments/", include("compliance.assessments.urls")),
     # evidence web pages (below this line)

@@ -92,6 +92,23 @@ def _version(world):
     return 1
 
 
+def _reassessment(world):
+    """What a new version of the law would change in one of alice's classified systems."""
+    from governance.classification.models import Classification, Reassessment
+
+    _version(world)
+    with scopes_disabled():
+        classification = Classification.objects.filter(organization=world.acme).first()
+        return Reassessment.objects.create(
+            organization=world.acme,
+            system=classification.system,
+            classification=classification,
+            law_version="2099-01-01-isolation",
+            result=classification.result,
+            changed=True,
+        ).uuid
+
+
 def _document(world):
     """A queued document row about one of alice's systems (not built: the walk needs its id)."""
     from compliance.documents.models import Document
@@ -120,8 +137,20 @@ def _pack(world):
         ).uuid
 
 
+def _framework(world):
+    """Alice's organisation's own framework (the shipped ones are visible to every tenant)."""
+    from compliance.catalogue.services import CATALOGUE_DIR, load_catalogue_files
+
+    load_catalogue_files(
+        [CATALOGUE_DIR / "examples" / "internal-ai-policy.yaml"], organization=world.acme
+    )
+    return "internal-ai-policy"
+
+
 OBJECT_KWARGS = {
     "member_uuid": lambda world: world.bob_membership.uuid,
+    # An organisation's own catalogue framework (compliance.catalogue web and API).
+    "framework_slug": _framework,
     "invitation_uuid": _invitation,
     "token_uuid": _token,
     "event_uuid": _event,
@@ -129,6 +158,8 @@ OBJECT_KWARGS = {
     # A classification version of that system (governance.classification web and API).
     "version": _version,
     "model_uuid": _model,
+    # A change in the law to review (governance.classification law changes, web and API).
+    "reassessment_uuid": _reassessment,
     "vendor_uuid": _vendor,
     # An upload alice started in the spreadsheet import (register_import:mapping, …).
     "import_token": lambda world: (
@@ -157,6 +188,7 @@ API_BASENAME_OBJECTS = {
     "model": _model,
     "vendor": _vendor,
     "document": lambda world: _document(world),
+    "law-change": _reassessment,
     "evidence-pack": lambda world: _pack(world),
 }
 

@@ -36,6 +36,7 @@ NAV_EXTENSIONS += [
 ]
 NAV_EXTENSIONS += [
     ("Compliance", "Assessments", "assessments:list", Action.VIEW_ORGANIZATION),
+    ("Compliance", "Catalogues", "catalogue:framework-list", Action.VIEW_ORGANIZATION),
     ("Compliance", "Evidence", "evidence:list", Action.VIEW_ASSESSMENTS),
     ("Compliance", "My actions", "assessments:my-actions", Action.VIEW_ORGANIZATION),
 ]
