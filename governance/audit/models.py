@@ -38,8 +38,13 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
             models.Index(fields=["organization", "action"], name="audit_org_action"),
+            # One object's history, newest first (the detail pages, the API's object_id filter):
+            # a seek and an in-order read of 20 entries, however long the trail. Object ids are
+            # UUIDs, unique across kinds, so the pages filter on the id alone; an index with the
+            # type before the id could not serve them.
             models.Index(
-                fields=["organization", "object_type", "object_id"], name="audit_org_object"
+                fields=["organization", "object_id", "-created_at", "-id"],
+                name="audit_org_object_time",
             ),
         ]
 
