@@ -14,6 +14,7 @@ from compliance.catalogue import api as catalogue_api
 from compliance.evidence import api as evidence_api
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
+from governance.classification import schema_api
 from governance.core import views as core_views
 from governance.register import api as register_api
 from governance.register import import_api as register_import_api
@@ -77,6 +78,13 @@ api_urlpatterns = [
     ),
     path("o/<slug:org_slug>/", include(org_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # the screening contract's JSON Schemas: public (governance/classification/schemas/)
+    path("schemas/", schema_api.ContractSchemaListView.as_view(), name="contract-schemas"),
+    path(
+        "schemas/<slug:name>.json",
+        schema_api.ContractSchemaView.as_view(),
+        name="contract-schema",
+    ),
 ]
 
 org_urlpatterns = [

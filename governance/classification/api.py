@@ -9,17 +9,25 @@ from rest_framework.views import APIView
 
 from governance.classification import selectors, services
 from governance.classification.compare import compare
+from governance.classification.schema_api import (
+    CLASSIFICATION_EXAMPLES,
+    SCREENING_EXAMPLES,
+    ClassificationField,
+    ClassificationSerializer,
+    ScreeningField,
+    ScreeningSerializer,
+)
 from governance.classification.versions import choose_versions
 from governance.core.api import OrganizationScopedMixin
 from governance.register.selectors import get_system
 from governance.tenancy.roles import Action
 
 SCREENING_DOC = (
-    "The body is a screening, schema `eu-ai-act-screening/1`, exactly as in the public contract "
-    "(keys: schema, role, is_ai_system, eu_nexus, established_in_eu, scope_exclusion, "
-    "prohibited_practices, prohibited_exception, annex_i, annex_iii, art_6_3_conditions, "
-    "profiling, art_25_trigger, public_service_deployer, transparency, gpai). Invalid input "
-    "answers 400 with every problem under `error.fields`, keyed by the screening key."
+    "The body is a screening, schema `eu-ai-act-screening/1` (JSON Schema: "
+    "`/api/v1/schemas/eu-ai-act-screening-1.json`). Invalid input, including contradictory "
+    "answers (a derogation with no Annex III point, an exception for a practice that is not "
+    "listed, a public authority that is not a public-service deployer), answers 400 with "
+    "every problem under `error.fields`, keyed by the screening key."
 )
 
 
@@ -33,8 +41,8 @@ class ClassificationVersionSerializer(serializers.Serializer):
     timeline_version = serializers.CharField()
     created_at = serializers.DateTimeField()
     created_by = serializers.EmailField(source="created_by.email", default=None)
-    screening = serializers.JSONField()
-    classification = serializers.JSONField(source="result")
+    screening = ScreeningField()
+    classification = ClassificationField(source="result")
 
 
 class _ScreeningView(OrganizationScopedMixin, APIView):
@@ -55,8 +63,9 @@ class EvaluateScreeningView(_ScreeningView):
     @extend_schema(
         summary="Evaluate a screening",
         description=SCREENING_DOC,
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT},
+        request=ScreeningSerializer,
+        responses={200: ClassificationSerializer},
+        examples=[*SCREENING_EXAMPLES, *CLASSIFICATION_EXAMPLES],
     )
     def post(self, request, org_slug):
         return Response(services.evaluate_screening(self._screening(request)))
@@ -81,8 +90,9 @@ class SystemClassificationsView(_ScreeningView):
         description=SCREENING_DOC
         + " The optional query parameter `note` is kept with the version.",
         parameters=[OpenApiParameter("note", str, required=False)],
-        request=OpenApiTypes.OBJECT,
+        request=ScreeningSerializer,
         responses={201: ClassificationVersionSerializer},
+        examples=SCREENING_EXAMPLES,
     )
     def post(self, request, org_slug, system_uuid):
         system = get_system(self.organization, system_uuid, include_archived=True)

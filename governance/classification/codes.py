@@ -2,7 +2,7 @@
 
 Pure data, no Django: the rules engine, the questionnaire and the web UI read the same tables, so a
 code has one label everywhere. Codes are the stable strings of the contract
-(`/work/shared/spec/eu-ai-act-screening.md`); citations refer to Regulation (EU) 2024/1689 as
+(`governance/classification/schemas/README.md`); citations refer to Regulation (EU) 2024/1689 as
 amended by Regulation (EU) 2026/1744 ("Digital Omnibus on AI").
 """
 

@@ -1,4 +1,4 @@
-"""Contract review of the classification engine against /work/shared/spec/eu-ai-act-screening.md.
+"""Contract review of the classification engine against governance/classification/schemas/README.md.
 
 Regression tests for the discrepancies found in review, each citing the sentence of the contract
 or the article it enforces, plus probes of contract sentences the rest of the suite covers only

@@ -1,4 +1,4 @@
-"""Classification engine: the contract of /work/shared/spec/eu-ai-act-screening.md, rule by rule."""
+"""Classification engine: the contract (classification/schemas/README.md), rule by rule."""
 
 import copy
 import itertools
