@@ -339,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tenancy.tasks.expire_invitations",
         "schedule": 60 * 60,
     },
+    "roll-next-obligation-dates": {
+        "task": "governance.classification.tasks.roll_next_obligation_dates",
+        "schedule": 60 * 60,
+    },
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ from compliance.evidence import api as evidence_api
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
 from governance.classification import schema_api
+from governance.classification.law_api import LawChangeViewSet
 from governance.core import views as core_views
 from governance.register import api as register_api
 from governance.register import import_api as register_import_api
@@ -31,6 +32,7 @@ org_router.register("systems", register_api.SystemViewSet, basename="system")
 org_router.register("models", register_api.AIModelViewSet, basename="model")
 org_router.register("vendors", register_api.VendorViewSet, basename="vendor")
 # classification API routes (below this line)
+org_router.register("law-changes", LawChangeViewSet, basename="law-change")
 # catalogue API routes (below this line)
 org_router.register("frameworks", catalogue_api.FrameworkViewSet, basename="framework")
 # assessments API routes (below this line)
@@ -97,6 +99,7 @@ org_urlpatterns = [
     path("register/", include("governance.register.urls")),
     # classification web pages (below this line)
     path("register/systems/<uuid:system_uuid>/", include("governance.classification.urls")),
+    path("law-changes/", include("governance.classification.law_urls")),
     # catalogue web pages (below this line)
     path("catalogues/", include("compliance.catalogue.urls")),
     # assessments web pages (below this line)

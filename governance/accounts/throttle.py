@@ -107,27 +107,32 @@ def reset_request_refused(request, email: str) -> bool:
     return refused
 
 
-def _canonical(value: str) -> str | None:
+def _parse(value: str):
     try:
         address = ipaddress.ip_address(value.strip().strip("[]"))
     except ValueError:
         return None
-    if address.version == 4:
-        return str(address)
-    if address.ipv4_mapped is not None:
-        return str(address.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address.ipv4_mapped or address if address.version == 6 else address
+
+
+def client_ip(request) -> str | None:
+    """Return the real client's IP, trusting X-Forwarded-For only as far as configured."""
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops > 0:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")[:2000]
+        entries = [entry.strip() for entry in header.split(",") if entry.strip()]
+        # Fewer entries than proxies: the request skipped one; only the connection is known.
+        forwarded = _parse(entries[-hops]) if len(entries) >= hops else None
+        remote = forwarded or remote
+    return str(remote) if remote is not None else None
 
 
 def client_address(request) -> str:
-    """Return the real client's address, trusting X-Forwarded-For only as far as configured."""
-    remote = _canonical(request.META.get("REMOTE_ADDR", "")) or "unknown"
-    hops = settings.TRUSTED_PROXY_HOPS
-    if hops <= 0:
-        return remote
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")[:2000]
-    entries = [entry.strip() for entry in header.split(",") if entry.strip()]
-    if len(entries) < hops:
-        # The request skipped a proxy we were told about: only the connection is known.
-        return remote
-    return _canonical(entries[-hops]) or remote
+    """Return the key the throttle counts by: the client's IP, an IPv6 client by its /64."""
+    ip = client_ip(request)
+    if ip is None:
+        return "unknown"
+    if ":" in ip:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return ip

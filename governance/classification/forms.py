@@ -18,6 +18,8 @@ NONE_VALUE = "none"
 # Hidden inputs named SHOWN list the questions visible in the browser when the step was sent;
 # a question hidden there keeps its stored answer untouched.
 SHOWN = "_shown"
+# parse_step's marker for a question shown but left unanswered: its stored answer is removed.
+CLEARED = object()
 
 # Short labels, citations and descriptions for the codes a question offers.
 CHOICE_TABLES = {
@@ -101,13 +103,36 @@ def format_number(value) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def unknown_name(key: str) -> str:
+    """Return the name of the "Not known" box of a number question."""
+    return f"{field_name(key)}__unknown"
+
+
+def _parse_multi(question, values: list[str]):
+    """Return (answer, error) for a list question: a list, [] for "None of these", or None."""
+    allowed = {code for code, _label in question.choices}
+    none = NONE_VALUE in values
+    picked = [v for v in values if v in allowed]
+    if none and picked:
+        return None, f"Tick “{question.none_label}” or the options that apply, not both."
+    if none:
+        return [], None
+    if not picked:
+        return None, None
+    # Keep the questionnaire's order, whatever order the browser sent.
+    return [c for c, _l in question.choices if c in picked], None
+
+
 def parse_step(step: questions.Step, data) -> tuple[dict, dict[str, list[str]], dict[str, str]]:
     """Read one step's posted values.
 
     Return (answers, errors, raw): typed answers to keep, error messages by question key, and the
-    raw text of numbers so a wrong value is shown again as typed. A question that is not listed in
-    SHOWN (hidden in the browser, or not on the page) is left out. Without SHOWN (a client that
-    does not send it), every question of the step with a value in `data` counts.
+    raw text of numbers so a wrong value is shown again as typed. A question shown but left
+    without an answer (nothing ticked, a blank number without "Not known") maps to the
+    `CLEARED` marker: its stored answer is removed, so the review asks for it. A question that
+    is not listed in SHOWN (hidden in the browser, or not on the page) is left out. Without
+    SHOWN (a client that does not send it), every question of the step with a value in `data`
+    counts.
     """
     shown = set(data.getlist(SHOWN)) if SHOWN in data else None
     answers: dict = {}
@@ -117,13 +142,14 @@ def parse_step(step: questions.Step, data) -> tuple[dict, dict[str, list[str]], 
         name = field_name(question.key)
         if shown is not None and question.key not in shown:
             continue
-        if shown is None and name not in data:
+        if shown is None and name not in data and unknown_name(question.key) not in data:
             continue
         if question.kind == MULTI_CHOICE:
-            allowed = {code for code, _label in question.choices}
-            picked = [v for v in data.getlist(name) if v in allowed]
-            # Keep the questionnaire's order, whatever order the browser sent.
-            answers[question.key] = [c for c, _l in question.choices if c in picked]
+            value, error = _parse_multi(question, data.getlist(name))
+            if error:
+                errors[question.key] = [error]
+            else:
+                answers[question.key] = CLEARED if value is None else value
         elif question.kind == BOOL:
             value = data.get(name, "")
             if value in (YES, NO):
@@ -142,10 +168,18 @@ def parse_step(step: questions.Step, data) -> tuple[dict, dict[str, list[str]], 
         elif question.kind == NUMBER:
             text = data.get(name, "")
             raw[question.key] = text
+            unknown = bool(data.get(unknown_name(question.key)))
             try:
-                answers[question.key] = parse_number(text)
+                number = parse_number(text)
             except NumberInvalid as exc:
                 errors[question.key] = [str(exc)]
+                continue
+            if number is not None and unknown:
+                errors[question.key] = ["Give the number or tick “Not known”, not both."]
+            elif number is None and not unknown:
+                answers[question.key] = CLEARED
+            else:
+                answers[question.key] = number
     return answers, errors, raw
 
 
@@ -206,7 +240,7 @@ def display_answer(question: questions.Question, value, *, answered: bool = True
         return choice_label(question, value)
     if question.kind == MULTI_CHOICE:
         if not value:
-            return "None of these"
+            return question.none_label or "None of these"
         parts = []
         for code in value:
             citation = choice_citation(question, code)
@@ -214,7 +248,7 @@ def display_answer(question: questions.Question, value, *, answered: bool = True
             parts.append(f"{label} ({citation})" if citation else label)
         return "; ".join(parts)
     if question.kind == NUMBER:
-        return format_number(value) if value is not None else "Not given"
+        return format_number(value) if value is not None else (question.none_label or "Not given")
     return str(value)
 
 
@@ -234,3 +268,9 @@ def is_answered(answers: dict, question: questions.Question, missing: set[str]) 
     if question.required:
         return question.key not in missing
     return is_present(answers, question.key)
+
+
+def split_cleared(posted: dict) -> tuple[dict, list[str]]:
+    """Split parse_step's answers into (answers to keep, keys whose answer is removed)."""
+    keep = {k: v for k, v in posted.items() if v is not CLEARED}
+    return keep, [k for k, v in posted.items() if v is CLEARED]

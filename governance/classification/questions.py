@@ -8,8 +8,11 @@ questions about its contents.
 
 Answers are a flat dict keyed by question key (`{"role": "deployer", "annex_i": True,
 "annex_i.legislation": "lifts"}`); `answers_to_screening` turns them into a screening and
-`screening_to_answers` back. `missing_required` names the visible required questions that are
-still unanswered. Pure data and functions, no Django.
+`screening_to_answers` back. Every visible question needs an explicit answer before a screening
+is saved from the web: "None of these" for a list (an empty list), "Not known" for the training
+compute (null). `missing_required` names the visible questions still unanswered;
+`explicit_keys` names the questions a screening answered (the others took the contract's
+neutral value). Pure data and functions, no Django.
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ class Question:
     required: bool = True
     choices: tuple[tuple[str | None, str], ...] = ()
     show_if: ShowIf | None = None
+    # The explicit "nothing" answer of a list or number question: an empty list or null.
+    none_label: str = ""
 
     def visible(self, answers: dict) -> bool:
         """Return True when the question applies given the other answers."""
@@ -87,6 +92,7 @@ class Question:
             "required": self.required,
             "choices": [list(c) for c in self.choices],
             "show_if": self.show_if.as_dict() if self.show_if else None,
+            "none_label": self.none_label,
         }
 
 
@@ -250,8 +256,8 @@ STEPS: tuple[Step, ...] = (
                 "Art. 5(1): these practices may not be placed on the market, put into service "
                 "or used. Points (ba) and (bb) were added by Regulation (EU) 2026/1744 and apply "
                 "from 2 December 2026.",
-                required=False,
                 choices=_PRACTICE_CHOICES,
+                none_label="None of these",
             ),
             Question(
                 "prohibited_exception",
@@ -320,8 +326,8 @@ STEPS: tuple[Step, ...] = (
                 "Art. 6(2) and Annex III: the eight areas are biometrics, critical "
                 "infrastructure, education, employment, essential services, law enforcement, "
                 "migration and borders, and justice and democracy.",
-                required=False,
                 choices=_ANNEX_III_CHOICES,
+                none_label="None of these",
             ),
         ),
     ),
@@ -346,8 +352,8 @@ STEPS: tuple[Step, ...] = (
                 "Art. 6(3)(a)-(d): if one holds and the system does not profile people, it is "
                 "not high-risk. You must then document that assessment (Art. 6(4)) and register "
                 "the system (Art. 49(2)).",
-                required=False,
                 choices=_CONDITION_CHOICES,
+                none_label="None of these",
             ),
         ),
         show_if=ShowIf("annex_iii", "not_empty"),
@@ -420,8 +426,9 @@ STEPS: tuple[Step, ...] = (
                 "How much compute was used to train the model, in floating-point operations "
                 "(FLOP)?",
                 "Art. 51(2): a model trained with more than 10^25 FLOP is presumed to have "
-                "high-impact capabilities and systemic risk. Leave blank if unknown.",
-                required=False,
+                'high-impact capabilities and systemic risk. Tick "Not known" if you do not '
+                "know it.",
+                none_label="Not known",
             ),
             Question(
                 "gpai.commission_designated",
@@ -483,8 +490,21 @@ def _has_answer(answers: dict, question: Question) -> bool:
     if not present:
         return False
     value = get_answer(answers, key)
-    # A choice whose choices include null (e.g. "None of these") is answered by null.
-    return value is not None or any(code is None for code, _ in question.choices)
+    if question.kind == MULTI_CHOICE:
+        # An empty list is the explicit "None of these".
+        return isinstance(value, list) and (bool(value) or bool(question.none_label))
+    # A choice whose choices include null ("None of these"), or a number that may be "Not
+    # known", is answered by null.
+    return (
+        value is not None
+        or bool(question.none_label)
+        or any(code is None for code, _ in question.choices)
+    )
+
+
+def has_answer(answers: dict, question: Question) -> bool:
+    """Return whether the answers hold an explicit answer to the question."""
+    return _has_answer(answers, question)
 
 
 def visible_questions(answers: dict) -> list[Question]:
@@ -497,6 +517,36 @@ def visible_questions(answers: dict) -> list[Question]:
 def missing_required(answers: dict) -> list[str]:
     """Return the keys of visible required questions that have no answer yet, in order."""
     return [q.key for q in visible_questions(answers) if q.required and not _has_answer(answers, q)]
+
+
+def explicit_keys(screening: dict) -> list[str]:
+    """Return the question keys a screening (or flat answers) answers explicitly, in order.
+
+    A key left out of a screening takes the contract's neutral value; this tells the two
+    apart, so a saved classification can say which answers rest on defaults.
+    """
+    return [key for key, q in QUESTIONS.items() if _has_answer(screening, q)]
+
+
+def defaulted_keys(screening: dict, answered: list[str] | None) -> list[str]:
+    """Return the visible questions of a screening that took their neutral value.
+
+    `answered` is what `explicit_keys` recorded when the screening was saved; None (a record
+    older than that) gives no list.
+    """
+    if answered is None:
+        return []
+    given = set(answered)
+    answers = screening_to_answers(screening)
+    return [q.key for q in visible_questions(answers) if q.key not in given]
+
+
+def only_keys(answers: dict, keys: list[str] | None) -> dict:
+    """Keep only the answers to these question keys (all of them when `keys` is None)."""
+    if keys is None:
+        return dict(answers)
+    wanted = set(keys)
+    return {k: v for k, v in answers.items() if k in wanted}
 
 
 def answers_to_screening(answers: dict) -> dict:

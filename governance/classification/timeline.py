@@ -14,6 +14,10 @@ An entry may be qualified:
 
 An entry with neither is the default for its code. A code with no entry at all is a data bug and
 raises `UnknownObligation`.
+
+The file's `version` names the version of the law it describes; each classification records it.
+Its `transitional` block holds the dates of the transitional rules of Art. 111 (as amended),
+which `system_dates` applies to one system on top of the general dates.
 """
 
 from __future__ import annotations
@@ -49,6 +53,22 @@ class TimelineEntry:
     practice: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TransitionalRule:
+    """One rule of Art. 111: for a system placed before `placed_before`, `complies_by`."""
+
+    source: str
+    note: str
+    placed_before: date | None = None
+    complies_by: date | None = None
+    public_authorities_by: date | None = None
+    codes: tuple[str, ...] = ()
+
+
+# The rules of Art. 111 the per-system layer knows, by key in the timeline file.
+TRANSITIONAL_KEYS = ("annex_x", "legacy_high_risk", "legacy_gpai_model", "legacy_synthetic_content")
+
+
 class _Dates:
     """Resolved ISO dates for one code: a default and the qualified variants."""
 
@@ -69,10 +89,12 @@ class Timeline:
         *,
         version: str = "",
         as_amended_by: str = "",
+        transitional: dict[str, TransitionalRule] | None = None,
     ) -> None:
         self.entries = entries
         self.version = version
         self.as_amended_by = as_amended_by
+        self.transitional = transitional or {}
         self._dates: dict[str, _Dates] = {}
         for entry in entries:
             dates = self._dates.setdefault(entry.code, _Dates())
@@ -141,6 +163,50 @@ class Timeline:
         )
 
 
+def _date(value: object, where: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        raise TimelineError(f"{where}: not an ISO date") from None
+
+
+def _parse_transitional(raw: object, source: str) -> dict[str, TransitionalRule]:
+    """Read the `transitional` block: each rule of Art. 111 with its dates."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise TimelineError(f"{source}: transitional must be an object")
+    rules = {}
+    for key in TRANSITIONAL_KEYS:
+        item = raw.get(key)
+        if item is None:
+            continue
+        where = f"{source}: transitional.{key}"
+        if not isinstance(item, dict) or not isinstance(item.get("source"), str):
+            raise TimelineError(f"{where}: expected an object with a source")
+        codes = item.get("codes", [])
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise TimelineError(f"{where}: codes must be a list of obligation codes")
+        rules[key] = TransitionalRule(
+            source=item["source"],
+            note=str(item.get("note", "")),
+            placed_before=_date(item.get("placed_before"), f"{where}.placed_before"),
+            complies_by=_date(item.get("complies_by"), f"{where}.complies_by"),
+            public_authorities_by=_date(
+                item.get("public_authorities_by"), f"{where}.public_authorities_by"
+            ),
+            codes=tuple(codes),
+        )
+    return rules
+
+
+def parse_timeline(raw: object, source: str = "timeline") -> Timeline:
+    """Build a Timeline from decoded JSON (e.g. a stored version), rejecting malformed data."""
+    return _parse(raw, source)
+
+
 def _parse(raw: object, source: str) -> Timeline:
     """Build a Timeline from decoded JSON, rejecting malformed data."""
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
@@ -183,7 +249,12 @@ def _parse(raw: object, source: str) -> Timeline:
                 practice=practice,
             )
         )
-    return Timeline(tuple(entries), version=raw["version"], as_amended_by=raw["as_amended_by"])
+    return Timeline(
+        tuple(entries),
+        version=raw["version"],
+        as_amended_by=raw["as_amended_by"],
+        transitional=_parse_transitional(raw.get("transitional"), source),
+    )
 
 
 def load_timeline(path: str | Path | None = None) -> Timeline:

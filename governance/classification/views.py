@@ -1,7 +1,8 @@
 """Web pages of the EU AI Act screening: the guided questionnaire, the result, versions, comparison.
 
 Views stay thin: the system comes through the register's doorway (404 for a foreign one), every
-write goes through `services`, and the helpers below only turn engine data into words.
+write goes through `services`, the words come from `presentation` and the step logic from
+`steps`.
 """
 
 import json
@@ -15,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from governance.classification import codes, questions, selectors, services
+from governance.classification import codes, presentation, questions, selectors, services, steps
 from governance.classification.compare import compare as compare_results
 from governance.classification.forms import (
     BOOL,
@@ -31,47 +32,34 @@ from governance.classification.forms import (
     choice_citation,
     choice_entry,
     choice_label,
-    display_answer,
     field_name,
     format_number,
-    is_answered,
     is_present,
     parse_step,
+    split_cleared,
+    unknown_name,
 )
+from governance.classification.presentation import (
+    answer_changes,
+    answer_groups,
+    code_label,
+    describe_result,
+    label,
+    obligation_rows,
+    question_label,
+)
+from governance.classification.steps import REVIEW
 from governance.classification.versions import choose_versions
 from governance.register.selectors import get_system
-from governance.register.services import can_edit_system
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
-
-REVIEW = "review"
-# Short names for the stepper; the page heading uses the step's full title.
-SHORT_TITLES = {
-    "organisation": "Role",
-    "scope": "Scope",
-    "prohibited": "Prohibited",
-    "product_safety": "Annex I",
-    "annex_iii": "Annex III",
-    "derogation": "Art. 6(3)",
-    "transparency": "Transparency",
-    "gpai": "GPAI model",
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Who may screen, and where things are
 # ---------------------------------------------------------------------------------------------
 
 
-def can_screen_system(membership, system) -> bool:
-    """Return whether the member may answer and save screenings of this system.
-
-    The same test as the service's: the role allows screening, and the member may edit the
-    register or owns this system.
-    """
-    if membership is None or not membership.can(Action.SCREEN_SYSTEMS):
-        return False
-    return membership.can(Action.EDIT_REGISTER) or can_edit_system(membership, system)
+can_screen_system = services.can_screen_system
 
 
 def system_url(org_slug: str, system) -> str | None:
@@ -111,176 +99,6 @@ def _system_context(request, system) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Engine data in words
-# ---------------------------------------------------------------------------------------------
-
-
-def obligation_rows(result: dict, today: date | None = None) -> list[dict]:
-    """Return the result's obligations in article order with title, summary and date."""
-    today = today or timezone.localdate()
-    rows = []
-    for code in sorted(result.get("obligations", []), key=codes.article_sort_key):
-        entry = codes.OBLIGATIONS.get(code)
-        iso = result.get("applies_from", {}).get(code)
-        applies = date.fromisoformat(iso) if iso else None
-        rows.append(
-            {
-                "code": code,
-                "title": entry.title if entry else code,
-                "citation": entry.citation if entry else code,
-                "summary": entry.summary if entry else "",
-                "applies_from": applies,
-                "in_force": applies is not None and applies <= today,
-                "days_left": (applies - today).days if applies else None,
-            }
-        )
-    return rows
-
-
-def _label(table: dict, code, fallback: str = "") -> dict:
-    entry = table.get(code)
-    if entry is None:
-        return {"code": code, "label": fallback or str(code), "citation": "", "description": ""}
-    return {
-        "code": code,
-        "label": entry.label,
-        "citation": getattr(entry, "citation", ""),
-        "description": getattr(entry, "description", ""),
-    }
-
-
-def basis_rows(result: dict, screening: dict) -> list[dict]:
-    """Return why the system is high-risk: Annex I legislation and Annex III points, in words."""
-    rows = []
-    for code in result.get("high_risk_basis", []):
-        if code == "annex_i":
-            legislation = codes.ANNEX_I.get((screening.get("annex_i") or {}).get("legislation"))
-            if legislation is None:
-                rows.append({"label": "Annex I product", "citation": "Art. 6(1)", "detail": ""})
-                continue
-            rows.append(
-                {
-                    "label": f"Annex I: {legislation.label}",
-                    "citation": f"Art. 6(1); {legislation.citation}",
-                    "detail": (
-                        "Safety component of a product (or the product itself) that needs a "
-                        "third-party conformity assessment under "
-                        f"{legislation.act}."
-                    ),
-                }
-            )
-        else:
-            point = codes.ANNEX_III.get(code)
-            if point is None:
-                rows.append({"label": code, "citation": "", "detail": ""})
-                continue
-            rows.append(
-                {
-                    "label": f"{codes.ANNEX_III_AREAS[point.area]}: {point.label}",
-                    "citation": f"Art. 6(2); {point.citation}",
-                    "detail": point.description,
-                }
-            )
-    return rows
-
-
-def describe_result(result: dict, screening: dict, today: date | None = None) -> dict:
-    """Return a classification result with every code turned into a label and a citation."""
-    tier = _label(codes.TIERS, result.get("tier"))
-    gpai = _label(codes.GPAI_CLASSES, result.get("gpai", "none"))
-    route = result.get("conformity_route")
-    obligations = obligation_rows(result, today)
-    upcoming = [row for row in obligations if not row["in_force"] and row["applies_from"]]
-    role = screening.get("role")
-    return {
-        "tier": tier,
-        "gpai": gpai,
-        "role": _label(codes.ROLES, role, fallback=role or ""),
-        "basis": basis_rows(result, screening),
-        "derogation": bool(result.get("derogation_applied")),
-        "prohibited": [
-            _label(codes.PROHIBITED_PRACTICES, c) for c in result.get("prohibited_practices", [])
-        ],
-        "transparency": [
-            {
-                "code": c,
-                "title": codes.OBLIGATIONS[c].title if c in codes.OBLIGATIONS else c,
-                "citation": codes.OBLIGATIONS[c].citation if c in codes.OBLIGATIONS else c,
-            }
-            for c in result.get("transparency", [])
-        ],
-        "conformity": _label(codes.CONFORMITY_ROUTES, route) if route else None,
-        "obligations": obligations,
-        "in_force_count": len(obligations) - len(upcoming),
-        "next_deadline": min(upcoming, key=lambda r: r["applies_from"]) if upcoming else None,
-        "rationale": result.get("rationale", []),
-    }
-
-
-def answer_groups(answers: dict, *, edit_url: str | None = None) -> list[dict]:
-    """Return the visible questions with their answers in words, grouped by step."""
-    missing = set(questions.missing_required(answers))
-    groups = []
-    for step in questions.STEPS:
-        if not step.visible(answers):
-            continue
-        rows = []
-        for question in step.questions:
-            if not question.visible(answers):
-                continue
-            present = is_present(answers, question.key)
-            rows.append(
-                {
-                    "key": question.key,
-                    "label": question.label,
-                    "answer": display_answer(
-                        question, questions.get_answer(answers, question.key), answered=present
-                    ),
-                    "missing": question.key in missing,
-                    "answered": present,
-                    "anchor": f"q-{field_name(question.key)}",
-                }
-            )
-        groups.append(
-            {
-                "slug": step.slug,
-                "title": step.title,
-                "rows": rows,
-                "edit_url": f"{edit_url}?step={step.slug}" if edit_url else None,
-            }
-        )
-    return groups
-
-
-def _question_label(key: str) -> str:
-    question = questions.QUESTIONS.get(key) or questions.QUESTIONS.get(key.partition(".")[0])
-    return question.label if question else key
-
-
-def _problems(exc: ValidationError, screening_url: str) -> list[dict]:
-    """Return the engine's problems, each with the question it names and a link to its step."""
-    if not hasattr(exc, "error_dict"):
-        return [{"label": "", "message": m, "url": None} for m in exc.messages]
-    problems = []
-    for key, messages_ in exc.message_dict.items():
-        question = questions.QUESTIONS.get(key) or questions.QUESTIONS.get(key.partition(".")[0])
-        url = None
-        if question is not None:
-            url = f"{screening_url}?step={questions.step_of(question.key).slug}"
-            url += f"#q-{field_name(question.key)}"
-        for message in messages_:
-            problems.append(
-                {
-                    "label": question.label if question else "",
-                    "key": key,
-                    "message": message,
-                    "url": url,
-                }
-            )
-    return problems
-
-
-# ---------------------------------------------------------------------------------------------
 # The questionnaire
 # ---------------------------------------------------------------------------------------------
 
@@ -290,55 +108,32 @@ def _tried_key(system) -> str:
 
 
 def _starting_answers(system, draft, latest) -> dict:
-    """Answers to show: the draft, else the latest screening, else the register's role."""
+    """Answers to show: the draft, else the latest screening's explicit answers, else the role."""
     if draft is not None and draft.answers:
         return dict(draft.answers)
     if latest is not None:
-        return questions.screening_to_answers(latest.screening)
+        return questions.only_keys(
+            questions.screening_to_answers(latest.screening), latest.answered_keys
+        )
     # A suggestion from the register; it is saved once the officer moves on.
     return {"role": system.operator_role} if system.operator_role in codes.ROLES else {}
 
 
-def _visible_steps(answers: dict) -> list[questions.Step]:
-    return [step for step in questions.STEPS if step.visible(answers)]
-
-
-def _stepper(steps, answers: dict, current: str, tried: bool, base_url: str) -> list[dict]:
-    missing = set(questions.missing_required(answers))
-    items = []
-    for step in steps:
-        visible = [q for q in step.questions if q.visible(answers)]
-        step_missing = [q.key for q in visible if q.key in missing]
-        complete = all(is_answered(answers, q, missing) for q in visible)
-        if step.slug == current:
-            state = "current"
-        elif tried and step_missing:
-            state = "error"
-        elif complete:
-            state = "done"
-        else:
-            state = ""
-        items.append(
-            {
-                "slug": step.slug,
-                "title": SHORT_TITLES.get(step.slug, step.title),
-                "url": f"{base_url}?step={step.slug}",
-                "state": state,
-                "missing": len(step_missing),
-                "complete": complete,
-            }
-        )
-    items.append(
+def _bar(answers: dict, current: str, tried: bool, base_url: str) -> dict:
+    """Return the step bar and the "Step n of m" counter, from the one step logic."""
+    number, count = steps.position(answers, current)
+    items = [
         {
-            "slug": REVIEW,
-            "title": "Review",
-            "url": f"{base_url}?step={REVIEW}",
-            "state": "current" if current == REVIEW else "",
-            "missing": 0,
-            "complete": False,
+            "slug": item.slug,
+            "title": item.title,
+            "url": f"{base_url}?step={item.slug}",
+            "state": item.state,
+            "missing": item.missing,
+            "complete": item.complete,
         }
-    )
-    return items
+        for item in steps.bar(answers, current, tried=tried)
+    ]
+    return {"stepper": items, "step_number": number, "step_count": count}
 
 
 def _option(question, code, checked: bool) -> dict:
@@ -391,6 +186,8 @@ def _question_context(question, answers: dict, errors: dict, raw: dict) -> dict:
         "visible": question.visible(answers),
         "show_if": json.dumps(question.show_if.as_dict()) if question.show_if else "",
         "errors": errors.get(key, []),
+        "none_label": question.none_label,
+        "autofocus": False,
     }
     if question.kind == BOOL:
         context["options"] = [
@@ -409,29 +206,32 @@ def _question_context(question, answers: dict, errors: dict, raw: dict) -> dict:
         options = [_option(question, code, code in picked) for code, _label in question.choices]
         context["groups"] = _option_groups(question, options)
         context["columns"] = len(options) > 6
+        context["none_checked"] = present and value == []
     elif question.kind == NUMBER:
         context["text"] = raw[key] if key in raw else format_number(value)
+        context["unknown_name"] = unknown_name(key)
+        context["unknown_checked"] = present and value is None and key not in raw
     return context
 
 
 def _render_step(request, system, step, answers, *, errors=None, raw=None, status=200):
     slug = request.organization.slug
     base = _url("screening", slug, system)
-    steps = _visible_steps(answers)
     tried = bool(request.session.get(_tried_key(system)))
-    stepper = _stepper(steps, answers, step.slug, tried, base)
-    index = [s.slug for s in steps].index(step.slug) if step in steps else 0
+    bar = _bar(answers, step.slug, tried, base)
     draft = selectors.draft_of(system)
+    contexts = [_question_context(q, answers, errors or {}, raw or {}) for q in step.questions]
+    # Keyboard users land on the first question of the step (or the first one in error).
+    first = next((q for q in contexts if q["visible"] and q["errors"]), None)
+    first = first or next((q for q in contexts if q["visible"]), None)
+    if first is not None:
+        first["autofocus"] = True
     context = {
         **_system_context(request, system),
+        **bar,
         "step": step,
-        "step_number": index + 1,
-        "step_count": len(steps) + 1,
-        "stepper": stepper,
-        "is_first": index == 0,
-        "questions": [
-            _question_context(q, answers, errors or {}, raw or {}) for q in step.questions
-        ],
+        "is_first": bar["step_number"] == 1,
+        "questions": contexts,
         "errors": errors or {},
         "error_labels": [
             {"label": questions.QUESTIONS[k].label, "anchor": f"q-{field_name(k)}", "msg": m}
@@ -447,6 +247,48 @@ def _render_step(request, system, step, answers, *, errors=None, raw=None, statu
     return render(request, "classification/screening_step.html", context, status=status)
 
 
+def _missing_by_step(missing_keys: list[str], base: str) -> list[dict]:
+    """Return the unanswered questions grouped by step, each with a link to it."""
+    missing: dict[str, dict] = {}
+    for key in missing_keys:
+        step = questions.step_of(key)
+        entry = missing.setdefault(
+            step.slug,
+            {"step": step.title, "url": f"{base}?step={step.slug}", "questions": []},
+        )
+        entry["questions"].append(
+            {
+                "label": questions.QUESTIONS[key].label,
+                "url": f"{base}?step={step.slug}#q-{field_name(key)}",
+            }
+        )
+    return list(missing.values())
+
+
+def _save_review(request, system, answers, form, base):
+    """Save the classification from the review; return (response, problems)."""
+    try:
+        classification = services.classify_system(
+            system=system,
+            acting=request.membership,
+            screening=questions.answers_to_screening(answers),
+            note=form.cleaned_data["note"],
+            answered_keys=questions.explicit_keys(answers),
+        )
+    except ValidationError as exc:
+        return None, presentation.problems(exc, base)
+    request.session.pop(_tried_key(system), None)
+    tier = codes.TIERS[classification.tier].label
+    messages.success(request, f"Classification saved as version {classification.version}: {tier}.")
+    response = redirect(
+        "classification:detail",
+        org_slug=request.organization.slug,
+        system_uuid=system.uuid,
+        version=classification.version,
+    )
+    return response, []
+
+
 def _review(request, system, answers: dict, latest):
     slug = request.organization.slug
     base = _url("screening", slug, system)
@@ -455,82 +297,45 @@ def _review(request, system, answers: dict, latest):
     form = ClassifyForm(request.POST if request.method == "POST" else None)
     problems: list[dict] = []
     preview = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         if missing_keys:
+            # The button is disabled, but a crafted POST must not classify on defaults either.
             messages.error(
                 request, "Answer the questions listed below before saving the classification."
             )
+            status = 400
         else:
-            try:
-                classification = services.classify_system(
-                    system=system,
-                    acting=request.membership,
-                    screening=questions.answers_to_screening(answers),
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                problems = _problems(exc, base)
-            else:
-                request.session.pop(_tried_key(system), None)
-                tier = codes.TIERS[classification.tier].label
-                messages.success(
-                    request,
-                    f"Classification saved as version {classification.version}: {tier}.",
-                )
-                return redirect(
-                    "classification:detail",
-                    org_slug=slug,
-                    system_uuid=system.uuid,
-                    version=classification.version,
-                )
+            response, problems = _save_review(request, system, answers, form, base)
+            if response is not None:
+                return response
+            status = 400
     if not missing_keys and not problems:
         screening = questions.answers_to_screening(answers)
         try:
             result = services.evaluate_screening(screening)
         except ValidationError as exc:
-            problems = _problems(exc, base)
+            problems = presentation.problems(exc, base)
         else:
             preview = describe_result(result, screening)
             preview["raw"] = result
-    steps = _visible_steps(answers)
-    missing: dict[str, dict] = {}
-    for key in missing_keys:
-        step = questions.step_of(key)
-        entry = missing.setdefault(
-            step.slug,
-            {
-                "step": step.title,
-                "url": f"{base}?step={step.slug}#q-{field_name(key)}",
-                "labels": [],
-            },
-        )
-        entry["labels"].append(questions.QUESTIONS[key].label)
     same_as_latest = bool(preview and latest and latest.result == preview["raw"])
+    visible = steps.visible_steps(answers)
     context = {
         **_system_context(request, system),
-        "stepper": _stepper(steps, answers, REVIEW, True, base),
-        "step_count": len(steps) + 1,
+        **_bar(answers, REVIEW, True, base),
         "groups": answer_groups(answers, edit_url=base),
-        "missing": list(missing.values()),
+        "missing": _missing_by_step(missing_keys, base),
         "missing_count": len(missing_keys),
         "problems": problems,
         "preview": preview,
         "latest": latest,
-        "latest_tier": _label(codes.TIERS, latest.tier) if latest else None,
+        "latest_tier": label(codes.TIERS, latest.tier) if latest else None,
         "same_as_latest": same_as_latest,
         "form": form,
-        "back_url": f"{base}?step={steps[-1].slug}" if steps else base,
+        "back_url": f"{base}?step={visible[-1].slug}" if visible else base,
     }
-    status = 200
     return render(request, "classification/screening_review.html", context, status=status)
-
-
-def _first_open_step(steps, answers: dict) -> questions.Step:
-    missing = set(questions.missing_required(answers))
-    for step in steps:
-        if not all(is_answered(answers, q, missing) for q in step.questions if q.visible(answers)):
-            return step
-    return steps[0]
 
 
 @require_action(Action.SCREEN_SYSTEMS)
@@ -545,74 +350,68 @@ def screening(request, org_slug, system_uuid):
     draft = selectors.draft_of(system)
     latest = selectors.current_classification(system)
     answers = _starting_answers(system, draft, latest)
-    steps = _visible_steps(answers)
     slug = request.GET.get("step", "")
     if slug == REVIEW:
         return _review(request, system, answers, latest)
-    step = next((s for s in steps if s.slug == slug), None)
+    step = next((s for s in steps.visible_steps(answers) if s.slug == slug), None)
     if step is None:
-        target = _first_open_step(steps, answers)
+        target = steps.first_open_step(answers)
         return redirect(f"{_url('screening', org_slug, system)}?step={target.slug}")
     if request.method == "POST":
         return _save_step(request, system, step, answers)
     return _render_step(request, system, step, answers)
 
 
+def _autosaved(request, system, step, answers, errors):
+    """Answer an autosave (htmx): the status, with the step bar and counter out of band."""
+    base = _url("screening", request.organization.slug, system)
+    tried = bool(request.session.get(_tried_key(system)))
+    context = {
+        **_bar(answers, step.slug, tried, base),
+        "errors": [
+            {"label": question_label(k), "message": m} for k, msgs in errors.items() for m in msgs
+        ],
+        "saved_at": timezone.localtime(),
+    }
+    return render(request, "classification/_autosave.html", context)
+
+
 def _save_step(request, system, step, answers: dict):
     slug = request.organization.slug
     base = _url("screening", slug, system)
     posted, errors, raw = parse_step(step, request.POST)
+    posted, cleared = split_cleared(posted)
     try:
-        services.save_screening_answers(system=system, acting=request.membership, answers=posted)
+        services.save_screening_answers(
+            system=system, acting=request.membership, answers=posted, cleared=cleared
+        )
     except ValidationError as exc:
         # Nothing was kept: show what was sent, with the reason.
         for key, msgs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
             errors.setdefault(key, []).extend(msgs)
         if not request.headers.get("HX-Request"):
             messages.error(request, " ".join(exc.messages))
+    else:
+        answers = {k: v for k, v in answers.items() if k not in set(cleared)}
     answers = {**answers, **posted}
     if request.headers.get("HX-Request"):
-        steps = _visible_steps(answers)
-        tried = bool(request.session.get(_tried_key(system)))
-        context = {
-            "stepper": _stepper(steps, answers, step.slug, tried, base),
-            "errors": [
-                {"label": _question_label(k), "message": m}
-                for k, msgs in errors.items()
-                for m in msgs
-            ],
-            "saved_at": timezone.localtime(),
-            "step_count": len(steps) + 1,
-        }
-        return render(request, "classification/_autosave.html", context)
+        return _autosaved(request, system, step, answers, errors)
     if errors:
         return _render_step(request, system, step, answers, errors=errors, raw=raw)
-    steps = _visible_steps(answers)
-    slugs = [s.slug for s in steps]
-    index = slugs.index(step.slug) if step.slug in slugs else 0
     nav = request.POST.get("nav", "next")
-    appeared = []
+    appeared = False
     if SHOWN in request.POST:
         shown = set(request.POST.getlist(SHOWN))
-        appeared = [
-            q
+        appeared = any(
+            q.visible(answers) and q.key not in shown and not is_present(answers, q.key)
             for q in step.questions
-            if q.visible(answers) and q.key not in shown and not is_present(answers, q.key)
-        ]
+        )
     if nav == "exit":
         messages.success(request, "Your answers are saved. Continue the screening at any time.")
         return redirect(system_url(slug, system) or _url("history", slug, system))
-    if nav == "back":
-        target = slugs[max(index - 1, 0)]
-    elif nav == "stay" or (nav == "next" and appeared):
-        target = step.slug
-        if appeared:
-            messages.info(request, "Your answers bring up more questions on this page.")
-    elif nav == REVIEW or index + 1 >= len(slugs):
-        target = REVIEW
-    else:
-        target = slugs[index + 1]
-    return redirect(f"{base}?step={target}")
+    if appeared and nav == "next":
+        messages.info(request, "Your answers bring up more questions on this page.")
+    return redirect(f"{base}?step={steps.target(answers, step.slug, nav, appeared=appeared)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -697,65 +496,6 @@ def history(request, org_slug, system_uuid):
     return render(request, "classification/history.html", context)
 
 
-def _answer_changes(old_screening: dict, new_screening: dict, changes: list[dict]) -> list[dict]:
-    """Return the changed answers in words, in questionnaire order."""
-    rows = {}
-    old_answers = questions.screening_to_answers(old_screening)
-    new_answers = questions.screening_to_answers(new_screening)
-    for change in changes:
-        key = change["key"]
-        question = questions.QUESTIONS.get(key)
-        if question is None:
-            question = questions.QUESTIONS.get(key.partition(".")[0])
-            if question is None:
-                continue
-            key = question.key
-        rows[key] = question
-    # annex_i and gpai: a whole object that appears or disappears is one yes/no change.
-    for key in questions.NULLABLE_OBJECT_KEYS:
-        if (old_screening.get(key) is None) != (new_screening.get(key) is None):
-            rows[key] = questions.QUESTIONS[key]
-    order = list(questions.QUESTIONS)
-    out = []
-    for key in sorted(rows, key=order.index):
-        question = rows[key]
-        out.append(
-            {
-                "label": question.label,
-                "step": questions.step_of(key).title,
-                "old": display_answer(
-                    question,
-                    questions.get_answer(old_answers, key),
-                    answered=is_present(old_answers, key),
-                ),
-                "new": display_answer(
-                    question,
-                    questions.get_answer(new_answers, key),
-                    answered=is_present(new_answers, key),
-                ),
-            }
-        )
-    return out
-
-
-_LIST_LABELS = {
-    "high_risk_basis": "High-risk basis",
-    "prohibited_practices": "Prohibited practices",
-    "transparency": "Transparency duties",
-}
-
-
-def _code_label(kind: str, code: str, screening: dict) -> str:
-    if kind == "high_risk_basis":
-        rows = basis_rows({"high_risk_basis": [code]}, screening)
-        return f"{rows[0]['label']} ({rows[0]['citation']})" if rows else code
-    if kind == "prohibited_practices":
-        entry = codes.PROHIBITED_PRACTICES.get(code)
-        return f"{entry.label} ({entry.citation})" if entry else code
-    entry = codes.OBLIGATIONS.get(code)
-    return f"{entry.title} ({entry.citation})" if entry else code
-
-
 @require_action(Action.VIEW_REGISTER)
 def compare(request, org_slug, system_uuid):
     """Compare two versions: the tier, the answers, the obligations and the rules that moved."""
@@ -787,29 +527,29 @@ def compare(request, org_slug, system_uuid):
     obligations = diff["lists"].get("obligations", {"added": [], "removed": []})
     other_lists = [
         {
-            "label": _LIST_LABELS[kind],
-            "added": [_code_label(kind, c, new.screening) for c in change["added"]],
-            "removed": [_code_label(kind, c, old.screening) for c in change["removed"]],
+            "label": presentation.LIST_LABELS[kind],
+            "added": [code_label(kind, c, new.screening) for c in change["added"]],
+            "removed": [code_label(kind, c, old.screening) for c in change["removed"]],
         }
         for kind, change in diff["lists"].items()
-        if kind in _LIST_LABELS
+        if kind in presentation.LIST_LABELS
     ]
     scalars = []
     for key, change in diff["result"].items():
         if key == "tier":
             continue
         if key == "gpai":
-            table, label = codes.GPAI_CLASSES, "General-purpose AI model"
+            table, title = codes.GPAI_CLASSES, "General-purpose AI model"
         elif key == "conformity_route":
-            table, label = codes.CONFORMITY_ROUTES, "Conformity assessment"
+            table, title = codes.CONFORMITY_ROUTES, "Conformity assessment"
         else:
-            table, label = None, "Art. 6(3) derogation"
+            table, title = None, "Art. 6(3) derogation"
         show = (
-            (lambda v, t=table: _label(t, v)["label"] if v else "None")
+            (lambda v, t=table: label(t, v)["label"] if v else "None")
             if table
             else (lambda v: "Applied" if v else "Not applied")
         )
-        scalars.append({"label": label, "old": show(change["old"]), "new": show(change["new"])})
+        scalars.append({"label": title, "old": show(change["old"]), "new": show(change["new"])})
     dates = [
         {
             "code": code,
@@ -826,12 +566,12 @@ def compare(request, org_slug, system_uuid):
         **base_context,
         "old": old,
         "new": new,
-        "old_tier": _label(codes.TIERS, old.tier),
-        "new_tier": _label(codes.TIERS, new.tier),
-        "old_gpai": _label(codes.GPAI_CLASSES, old.gpai),
-        "new_gpai": _label(codes.GPAI_CLASSES, new.gpai),
+        "old_tier": label(codes.TIERS, old.tier),
+        "new_tier": label(codes.TIERS, new.tier),
+        "old_gpai": label(codes.GPAI_CLASSES, old.gpai),
+        "new_gpai": label(codes.GPAI_CLASSES, new.gpai),
         "tier_changed": diff["tier_changed"],
-        "answers": _answer_changes(old.screening, new.screening, diff["answers"]),
+        "answers": answer_changes(old.screening, new.screening, diff["answers"]),
         "added": [new_obligations[c] for c in obligations["added"] if c in new_obligations],
         "removed": [old_obligations[c] for c in obligations["removed"] if c in old_obligations],
         "kept": len(set(old_obligations) & set(new_obligations)),

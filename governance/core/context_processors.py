@@ -33,6 +33,7 @@ NAV_EXTENSIONS += [
     ("Register", "AI systems", "register:system-list", Action.VIEW_REGISTER),
     ("Register", "Models", "register:model-list", Action.VIEW_REGISTER),
     ("Register", "Vendors", "register:vendor-list", Action.VIEW_REGISTER),
+    ("Register", "Law changes", "law_changes:list", Action.VIEW_REGISTER),
 ]
 NAV_EXTENSIONS += [
     ("Compliance", "Assessments", "assessments:list", Action.VIEW_ORGANIZATION),

@@ -107,6 +107,38 @@ def _model_queryset(organization):
     return selectors.models_of(organization, include_archived=True)
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "example": "art_26"},
+                "applies_from": {"type": "string", "format": "date", "nullable": True},
+                "basis": {"type": "string", "example": "Art. 111(2)"},
+            },
+            "required": ["code", "applies_from", "basis"],
+        },
+    }
+)
+class ObligationDatesField(serializers.Field):
+    """Each obligation of the current classification with the date it applies to this system.
+
+    `applies_from` is null when the obligation applies only if the system is significantly
+    changed (Art. 111(2)); `basis` cites the rule that set the date.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return [
+            {"code": e["code"], "applies_from": e.get("applies_from"), "basis": e["basis"]}
+            for e in value or []
+        ]
+
+
 # --- Serializers ----------------------------------------------------------------------------
 
 
@@ -156,6 +188,7 @@ class AISystemSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Edited materially since the last classification."
     )
     url = WebPageField("register:system-detail", "system_uuid")
+    obligation_dates = ObligationDatesField()
 
     class Meta:
         model = AISystem
@@ -180,11 +213,16 @@ class AISystemSerializer(serializers.ModelSerializer):
             "human_oversight",
             "placed_on_market_on",
             "put_into_service_on",
+            "significantly_changed_on",
+            "intended_for_public_authorities",
+            "annex_x_component",
             "eu_database_id",
             "tags",
             "risk_tier",
             "gpai_tier",
             "classified_at",
+            "obligation_dates",
+            "next_obligation_date",
             "needs_rescreening",
             "archived_at",
             "created_at",
@@ -195,6 +233,7 @@ class AISystemSerializer(serializers.ModelSerializer):
             "risk_tier",
             "gpai_tier",
             "classified_at",
+            "next_obligation_date",
             "archived_at",
             "created_at",
             "updated_at",

@@ -6,7 +6,10 @@ on what "filtered" means. Parameters: `search`, `tier`, `role`, `lifecycle`, `ow
 alias). Every filter is SQL: a list costs the same few queries whatever its size.
 """
 
+from datetime import timedelta
+
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from governance.register.models import (
@@ -129,6 +132,13 @@ SYSTEM_SORTS = {
 }
 
 
+DUE_CHOICES = [
+    ("30", "Due within 30 days"),
+    ("90", "Due within 90 days"),
+    ("365", "Due within a year"),
+]
+
+
 class SystemFilter(ArchivableFilterSet):
     """The register's filters, shared by the web list, the export and the API."""
 
@@ -151,6 +161,12 @@ class SystemFilter(ArchivableFilterSet):
     needs_rescreening = filters.BooleanFilter(
         method="filter_rescreening",
         help_text="Systems edited materially since their last classification.",
+    )
+    due_within = filters.ChoiceFilter(
+        choices=DUE_CHOICES,
+        method="filter_due_within",
+        help_text="Systems with an obligation that starts to apply to them within this many "
+        "days from today (each system's own date, Art. 111 included).",
     )
     ordering = filters.ChoiceFilter(
         choices=sort_choices(SYSTEM_SORTS),
@@ -189,6 +205,15 @@ class SystemFilter(ArchivableFilterSet):
         through = AISystem.tags.through
         tagged = through.objects.filter(tag__name__iexact=value.strip()).values("aisystem_id")
         return queryset.filter(pk__in=tagged)
+
+    def filter_due_within(self, queryset, name, value):
+        # The stored next date of each system (kept by the classification), so no join.
+        today = timezone.localdate()
+        days = int(value)
+        return queryset.filter(
+            next_obligation_date__gte=today,
+            next_obligation_date__lte=today + timedelta(days=days),
+        )
 
     def filter_rescreening(self, queryset, name, value):
         stale = Q(classified_at__isnull=False, material_changed_at__gt=F("classified_at"))

@@ -19,6 +19,18 @@ from governance.register.models import (
 from governance.register.services import MODEL_FIELDS, SYSTEM_FIELDS, VENDOR_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# A yes/no fact that may not be known yet: "Not stated" keeps it null.
+class TristateSelect(forms.NullBooleanSelect):
+    """Yes, No or Not stated (null), for facts that may not be known yet."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
+
+
+TRISTATE_WIDGET = TristateSelect()
 MAX_TAGS = 30
 
 
@@ -166,6 +178,31 @@ class SystemForm(VersionedForm):
         widget=DATE_WIDGET,
         help_text=_("First used for its intended purpose in the EU (Art. 3(11))."),
     )
+    significantly_changed_on = forms.DateField(
+        label=_("Significantly changed in design on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_help(AISystem, "significantly_changed_on")
+        + " "
+        + _(
+            "A system on the market before its high-risk duties apply is caught by them only "
+            "after such a change."
+        ),
+    )
+    intended_for_public_authorities = forms.NullBooleanField(
+        label=_("Intended for use by public authorities"),
+        required=False,
+        widget=TRISTATE_WIDGET,
+        help_text=_(
+            "Such a high-risk system already on the market complies by 2 August 2030 (Art. 111(2))."
+        ),
+    )
+    annex_x_component = forms.NullBooleanField(
+        label=_("Component of an Annex X large-scale EU IT system"),
+        required=False,
+        widget=TRISTATE_WIDGET,
+        help_text=_help(AISystem, "annex_x_component"),
+    )
     eu_database_id = forms.CharField(
         label=_("EU database registration id"),
         max_length=100,
@@ -199,6 +236,8 @@ class SystemForm(VersionedForm):
             _("Dates and registration"),
             [
                 ("placed_on_market_on", "put_into_service_on"),
+                "significantly_changed_on",
+                ("intended_for_public_authorities", "annex_x_component"),
                 "eu_database_id",
             ],
         ),
@@ -349,6 +388,12 @@ class AIModelForm(VersionedForm):
         required=False,
         help_text=_("Weights and architecture public (Art. 53(2))."),
     )
+    placed_on_market_on = forms.DateField(
+        label=_("Placed on the market on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_help(AIModel, "placed_on_market_on"),
+    )
     base_model = forms.CharField(
         label=_("Base model"),
         max_length=200,
@@ -393,7 +438,12 @@ class AIModelForm(VersionedForm):
         ),
         (
             _("General-purpose AI"),
-            ["is_general_purpose", "training_compute_flops", "is_open_source"],
+            [
+                "is_general_purpose",
+                "training_compute_flops",
+                "is_open_source",
+                "placed_on_market_on",
+            ],
         ),
         (_("Model card"), ["intended_use", "limitations", "training_data", "evaluations"]),
     ]

@@ -150,6 +150,14 @@ class AIModel(models.Model):
     is_general_purpose = models.BooleanField(default=False)
     training_compute_flops = models.FloatField(null=True, blank=True)
     is_open_source = models.BooleanField(default=False)
+    placed_on_market_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the model was first placed on the EU market: a general-purpose model placed "
+            "before 2 August 2025 complies by 2 August 2027 (Art. 111(3))."
+        ),
+    )
     base_model = models.CharField(max_length=200, blank=True)
     intended_use = models.TextField(blank=True)
     limitations = models.TextField(blank=True)
@@ -236,6 +244,27 @@ class AISystem(models.Model):
     )
     placed_on_market_on = models.DateField(null=True, blank=True)
     put_into_service_on = models.DateField(null=True, blank=True)
+    # Facts of the transitional rules of Art. 111 (as amended): null means "not stated".
+    significantly_changed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the system last underwent a significant change in its design (Art. 111(2))."
+        ),
+    )
+    intended_for_public_authorities = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=_("Intended to be used by public authorities (Art. 111(2))."),
+    )
+    annex_x_component = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "A component of a large-scale EU IT system listed in Annex X, such as SIS, VIS, "
+            "Eurodac, EES, ETIAS or ECRIS-TCN (Art. 111(1))."
+        ),
+    )
     eu_database_id = models.CharField(
         max_length=100,
         blank=True,
@@ -247,6 +276,11 @@ class AISystem(models.Model):
     risk_tier = models.CharField(max_length=16, choices=RiskTier.choices, blank=True, default="")
     gpai_tier = models.CharField(max_length=24, blank=True, default="")
     classified_at = models.DateTimeField(null=True, blank=True)
+    # The date each obligation of the current classification applies to this system (Art. 111
+    # on top of the timeline), kept by the classification app: [{"code", "applies_from",
+    # "basis"}]; and the next such date, so lists filter on "due within 90 days" without a join.
+    obligation_dates = models.JSONField(default=list, blank=True, editable=False)
+    next_obligation_date = models.DateField(null=True, blank=True, editable=False)
     # When a field the classification depends on last changed (see services.MATERIAL_FIELDS).
     material_changed_at = models.DateTimeField(null=True, blank=True)
 
@@ -272,6 +306,9 @@ class AISystem(models.Model):
             models.Index(fields=["organization", "operator_role"], name="aisystem_org_role"),
             models.Index(fields=["organization", "lifecycle_stage"], name="aisystem_org_stage"),
             models.Index(fields=["organization", "updated_at"], name="aisystem_org_updated"),
+            models.Index(
+                fields=["organization", "next_obligation_date"], name="aisystem_org_next_date"
+            ),
         ]
 
     def __str__(self):

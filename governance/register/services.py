@@ -55,9 +55,16 @@ SYSTEM_FIELDS = (
     "human_oversight",
     "placed_on_market_on",
     "put_into_service_on",
+    "significantly_changed_on",
+    "intended_for_public_authorities",
+    "annex_x_component",
     "eu_database_id",
 )
 OWNER_PERMISSION = "register.edit_own_aisystem"
+# Called as hook(system, changes) in the same transaction after a system's edit (or, for each
+# of its systems, a model's): the classification app registers the one that keeps each
+# obligation's date for the system current (Art. 111), without the register importing it.
+SYSTEM_CHANGED_HOOKS: list = []
 # A system's owners (business and technical) hold the edit grant; it moves with them.
 SYSTEM_OWNERSHIP = register_owned_kind(
     AISystem, perm=OWNER_PERMISSION, owner_fields=("business_owner", "technical_owner")
@@ -305,6 +312,8 @@ def update_system(
         obj=current,
         changes=audit,
     )
+    for hook in SYSTEM_CHANGED_HOOKS:
+        hook(current, audit)
     _mirror(system, current)
     return current
 
@@ -428,6 +437,10 @@ def update_model(
         obj=current,
         changes=audit_changes(changes),
     )
+    if SYSTEM_CHANGED_HOOKS:
+        for system in AISystem.objects.filter(organization=current.organization, ai_models=current):
+            for hook in SYSTEM_CHANGED_HOOKS:
+                hook(system, {"ai_models": audit_changes(changes)})
     _mirror(model, current)
     return current
 

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
+from governance.accounts.throttle import client_ip
 from governance.core.request_context import request_meta
 from governance.tenancy.selectors import get_membership_for_user
 
@@ -21,7 +22,7 @@ class OrganizationMiddleware:
     def __call__(self, request):
         request.organization = None
         request.membership = None
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request)  # behind trusted proxies: the client, not the proxy
         path = request.path_info
         if path.startswith("/api/"):
             # DRF authenticates later (tokens); the API's base view opens the scope itself.

@@ -5,7 +5,9 @@
  * number) and, when it depends on another answer, data-show-if: ShowIf.as_dict() from
  * governance/classification/questions.py ({"key", "op", "value"}). Answers given on other steps
  * come from the JSON script #screening-answers. A hidden question's inputs are disabled, so the
- * browser does not send them and the stored answer stays untouched. No dependencies.
+ * browser does not send them and the stored answer stays untouched. A "None of these" box
+ * (data-none-of) and the options of its question exclude each other; a "Not known" box disables
+ * the number it stands for. No dependencies.
  */
 (function () {
   "use strict";
@@ -40,7 +42,7 @@
     var inputs = el.querySelectorAll("input:not([type=hidden]), select");
     if (kind === "multi_choice") {
       var picked = [];
-      inputs.forEach(function (i) { if (i.checked) picked.push(i.value); });
+      inputs.forEach(function (i) { if (i.checked && i.value !== "none") picked.push(i.value); });
       return picked;
     }
     if (kind === "number") {
@@ -95,6 +97,30 @@
     });
   }
 
+  // "None of these" / "Not known": exclusive with the question's other answers.
+  function exclusive(event) {
+    var box = event.target;
+    if (!box || box.type !== "checkbox") return;
+    var question = box.closest("[data-question]");
+    if (!question) return;
+    var none = question.querySelector("[data-none-of]");
+    if (!none) return;
+    var number = question.querySelector("input.number-input");
+    if (box === none) {
+      if (number) {
+        number.disabled = none.checked;
+        if (none.checked) number.value = "";
+      } else if (none.checked) {
+        question.querySelectorAll("input[type=checkbox]").forEach(function (i) {
+          if (i !== none) i.checked = false;
+        });
+      }
+    } else if (box.checked) {
+      none.checked = false;
+    }
+  }
+
+  form.addEventListener("change", exclusive);
   form.addEventListener("change", refresh);
   form.addEventListener("input", refresh);
   refresh();

@@ -92,3 +92,18 @@ def test_the_owner_can_make_it_optional_again(world, client, enrol):
     assert not Organization.objects.get(slug="acme").require_two_factor
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="organization.two_factor_optional").exists()
+
+
+def test_the_audit_trail_records_the_client_behind_a_trusted_proxy(world, client, enrol, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    enrol(world.alice)
+    client.force_login(world.alice)
+    client.post(
+        REQUIRE,
+        {"require_two_factor": "on"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5",
+    )
+    with scopes_disabled():
+        event = AuditEvent.objects.get(action="organization.two_factor_required")
+    assert event.ip_address == "203.0.113.5"

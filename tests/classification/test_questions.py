@@ -191,7 +191,9 @@ def test_missing_required_on_an_empty_form():
         "is_ai_system",
         "eu_nexus",
         "scope_exclusion",
+        "prohibited_practices",
         "annex_i",
+        "annex_iii",
         "transparency.interacts_with_persons",
         "transparency.synthetic_content",
         "transparency.emotion_recognition_or_biometric_categorisation",
@@ -239,6 +241,7 @@ def test_gated_questions_become_required_once_shown():
     assert missing_required(answers) == [
         "annex_i.legislation",
         "annex_i.third_party_conformity_assessment",
+        "gpai.training_flops",
         "gpai.commission_designated",
         "gpai.open_source",
     ]
@@ -255,7 +258,12 @@ def test_missing_required_reads_screening_shaped_answers_too():
         "annex_i": None,
         "transparency": dict.fromkeys(codes.TRANSPARENCY_FACTS, False),
     }
-    assert missing_required(nested) == ["gpai.commission_designated"]
+    assert missing_required(nested) == [
+        "prohibited_practices",
+        "annex_iii",
+        "gpai.training_flops",
+        "gpai.commission_designated",
+    ]
     assert get_answer(nested, "gpai") is True
     assert get_answer(nested, "annex_i") is False
     assert get_answer(nested, "transparency.deep_fake") is False

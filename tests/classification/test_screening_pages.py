@@ -109,7 +109,16 @@ def test_walking_the_questionnaire_saves_the_answers_at_each_step(alice, system)
     assert r["Location"].endswith("?step=prohibited")
     assert draft_answers(system)["scope_exclusion"] is None
 
+    # Nothing ticked is no answer; "None of these" is the explicit empty answer.
     r = post_step(alice, system, "prohibited", _shown=["prohibited_practices"])
+    assert "prohibited_practices" not in draft_answers(system)
+    r = post_step(
+        alice,
+        system,
+        "prohibited",
+        prohibited_practices=["none"],
+        _shown=["prohibited_practices"],
+    )
     assert r["Location"].endswith("?step=product_safety")
     assert draft_answers(system)["prohibited_practices"] == []
 
@@ -121,7 +130,12 @@ def test_walking_the_questionnaire_saves_the_answers_at_each_step(alice, system)
     assert r["Location"].endswith("?step=derogation")
 
     r = post_step(
-        alice, system, "derogation", profiling="yes", _shown=["profiling", "art_6_3_conditions"]
+        alice,
+        system,
+        "derogation",
+        profiling="yes",
+        art_6_3_conditions=["none"],
+        _shown=["profiling", "art_6_3_conditions"],
     )
     assert r["Location"].endswith("?step=transparency")
 
@@ -241,9 +255,10 @@ def test_the_review_lists_the_missing_required_questions(alice, system):
     # After trying to finish, the steps with gaps show an error in the stepper.
     step = alice.get(f"{url('screening', system)}?step=organisation").content.decode()
     assert "step has-error" in step
-    # Saving is refused while questions are missing.
+    # Saving is refused while questions are missing, even by a crafted POST.
     refused = alice.post(f"{url('screening', system)}?step=review", {"note": ""})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
+    assert "Answer the questions listed below" in refused.content.decode()
     with scopes_disabled():
         assert not Classification.objects.exists()
 
@@ -301,7 +316,7 @@ def test_contradictory_answers_are_shown_and_nothing_is_lost(alice, world, syste
     assert "The answers contradict each other" in html
     assert "?step=prohibited#q-prohibited_exception" in html
     response = alice.post(review, {"note": "try anyway"})
-    assert response.status_code == 200 and "contradict" in response.content.decode()
+    assert response.status_code == 400 and "contradict" in response.content.decode()
     with scopes_disabled():
         assert not Classification.objects.exists()
     assert draft_answers(system)["prohibited_exception"] == "lawful_dataset_labelling"
@@ -461,13 +476,13 @@ def render_panel(world, system, membership):
         return template.render(Context({"request": request, "system": system}))
 
 
-def test_the_panel_shows_the_tier_and_obligations_in_two_queries(
+def test_the_panel_shows_the_tier_and_obligations_in_three_queries(
     world, system, django_assert_max_num_queries
 ):
     classify(world, system, CV)
     with scopes_disabled():
         system.refresh_from_db()
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         html = render_panel(world, system, world.alice_membership)
     assert "badge-high_risk" in html
     assert "Obligations of deployers of high-risk AI systems" in html

@@ -3,25 +3,22 @@
 from django import template
 from django.urls import reverse
 
-from governance.classification import questions, selectors
-from governance.classification.views import can_screen_system, describe_result
+from governance.classification import presentation, questions, selectors, services
 
 register = template.Library()
 
-PANEL_OBLIGATIONS = 5
 
-
-def _top_obligations(rows: list[dict], limit: int) -> list[dict]:
-    """Return the obligations to show first: coming deadlines by date, then those in force."""
-    upcoming = sorted((r for r in rows if not r["in_force"]), key=lambda r: r["applies_from"])
-    return (upcoming + [r for r in rows if r["in_force"]])[:limit]
+def _saved_answers(latest) -> dict:
+    answers = questions.screening_to_answers(latest.screening)
+    return questions.only_keys(answers, latest.answered_keys)
 
 
 @register.inclusion_tag("classification/_panel.html", takes_context=True)
-def classification_panel(context, system, limit=PANEL_OBLIGATIONS):
-    """Render a system's current classification, what it owes, and the screening buttons.
+def classification_panel(context, system):
+    """Render a system's current classification, its own dates, and the screening buttons.
 
-    One query for the latest version, one more for the draft when the member may screen.
+    Three queries whatever the size of the register: the latest version, the draft when the
+    member may screen, an open change in the law. The dates for this system are stored on it.
     """
     request = context.get("request")
     membership = getattr(request, "membership", None)
@@ -29,20 +26,20 @@ def classification_panel(context, system, limit=PANEL_OBLIGATIONS):
     kwargs = {"org_slug": org_slug, "system_uuid": system.uuid}
     latest = selectors.current_classification(system)
     may_screen = bool(membership) and not system.archived_at
-    may_screen = may_screen and can_screen_system(membership, system)
+    may_screen = may_screen and services.can_screen_system(membership, system)
     draft = selectors.draft_of(system) if may_screen else None
     in_progress = bool(
-        draft
-        and draft.answers
-        and (latest is None or draft.answers != questions.screening_to_answers(latest.screening))
+        draft and draft.answers and (latest is None or draft.answers != _saved_answers(latest))
     )
-    result = describe_result(latest.result, latest.screening) if latest else None
+    result = presentation.describe_result(latest.result, latest.screening) if latest else None
     return {
         "system": system,
         "latest": latest,
         "result": result,
-        "top_obligations": _top_obligations(result["obligations"], limit) if result else [],
-        "more_obligations": max(len(result["obligations"]) - limit, 0) if result else 0,
+        "dates": presentation.date_rows(latest.result, system.obligation_dates) if latest else [],
+        "defaulted": presentation.defaulted_rows(latest) if latest else [],
+        "law_change": selectors.open_reassessment(system) if latest else None,
+        "law_changes_url": reverse("law_changes:list", kwargs={"org_slug": org_slug}),
         "may_screen": may_screen,
         "in_progress": in_progress,
         "draft": draft,
