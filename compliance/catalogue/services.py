@@ -105,7 +105,7 @@ def load_catalogue(
 
             record_event(
                 organization=organization,
-                actor=acting,
+                actor=getattr(acting, "user", acting),
                 action="catalogue.framework_loaded",
                 obj=fw,
                 object_id=f"{fw.slug}@{fw.version}",

@@ -35,6 +35,7 @@ CROSS_MEMBERS = [("officer@northwind.example", Role.COMPLIANCE_OFFICER)]
 DEMO_STEPS: list[str] = []
 DEMO_STEPS.append("governance.register.demo.populate")
 DEMO_STEPS.append("governance.classification.demo.populate")  # screens the register's systems
+DEMO_STEPS.append("compliance.catalogue.demo.populate")  # new catalogue versions, own policy
 DEMO_STEPS.append("compliance.assessments.demo.populate")  # gap analyses, SoA, evidence
 
 
