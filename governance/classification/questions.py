@@ -79,8 +79,17 @@ class Question:
     none_label: str = ""
 
     def visible(self, answers: dict) -> bool:
-        """Return True when the question applies given the other answers."""
-        return self.show_if is None or self.show_if.holds(answers)
+        """Return True when the question applies given the other answers.
+
+        A question gated by a hidden question is hidden too, whatever that question's stored
+        answer (e.g. `public_authority` once the role is no longer deployer).
+        """
+        if self.show_if is None:
+            return True
+        gate = QUESTIONS.get(self.show_if.key)
+        if gate is not None and not gate.visible(answers):
+            return False
+        return self.show_if.holds(answers)
 
     def as_dict(self) -> dict:
         """Return the question as JSON-ready data for the browser."""
@@ -184,6 +193,16 @@ STEPS: tuple[Step, ...] = (
                 "using most high-risk systems. Examples: a ministry, a city, a hospital, a "
                 "school, a public-transport operator.",
                 show_if=ShowIf("role", "equals", "deployer"),
+            ),
+            Question(
+                "public_authority",
+                BOOL,
+                "Is your organisation a public authority or an EU institution, body, office or "
+                "agency, or does it act on behalf of one?",
+                "Art. 26(8) and Art. 49(3): such deployers must register their use of a high-risk "
+                "system in the EU database before using it (not for critical infrastructure, "
+                "Annex III point 2). A private company providing public services is not one.",
+                show_if=ShowIf("public_service_deployer", "equals", True),
             ),
             Question(
                 "art_25_trigger",

@@ -90,7 +90,9 @@
     form.querySelectorAll("[data-show-if]").forEach(function (el) {
       var condition;
       try { condition = JSON.parse(el.getAttribute("data-show-if")); } catch (e) { return; }
-      var show = holds(condition, get);
+      // A question gated by a hidden question is hidden too.
+      var gate = form.querySelector('[data-question="' + condition.key + '"]');
+      var show = !(gate && gate.hidden) && holds(condition, get);
       if (el.hidden === !show) return;
       el.hidden = !show;
       el.querySelectorAll("input, select, textarea").forEach(function (i) { i.disabled = !show; });

@@ -33,6 +33,7 @@ SCREENING_PATHS = {
     "profiling",
     "art_25_trigger",
     "public_service_deployer",
+    "public_authority",
     *(f"transparency.{k}" for k in codes.TRANSPARENCY_FACTS),
     "gpai",
     "gpai.training_flops",
