@@ -186,6 +186,8 @@ def response_save(request, org_slug, assessment_uuid, response_uuid):
     except PermissionDenied as exc:
         errors = {"status": [str(exc)]}
     fresh = selectors.get_response(assessment, response.uuid)
+    if errors:
+        _show_posted(fresh, yours)
     if not request.headers.get("HX-Request"):
         if errors or conflict:
             messages.error(
@@ -202,9 +204,27 @@ def response_save(request, org_slug, assessment_uuid, response_uuid):
         errors=errors,
         conflict=conflict,
         saved=not errors and not conflict,
-        posted=yours if errors else None,
     )
     return render(request, "assessments/_item.html", context)
+
+
+REDISPLAYED = (
+    "status",
+    "choice",
+    "text",
+    "justification",
+    "soa_justification",
+    "implementation_status",
+)
+
+
+def _show_posted(response, posted: dict) -> None:
+    """Show what the person typed next to the error (in memory only: nothing is saved)."""
+    for name in REDISPLAYED:
+        if name in posted:
+            setattr(response, name, posted[name] or "")
+    if "soa_applicable" in posted:
+        response.soa_applicable = posted["soa_applicable"] not in ("false", False)
 
 
 def _first_error(errors: dict) -> str:
