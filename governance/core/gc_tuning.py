@@ -1,11 +1,13 @@
 """Tame garbage-collection pauses in long-running web processes.
 
-A loaded Django process holds a few hundred thousand long-lived objects (modules, URL
-patterns, templates, model metadata). Python's collector walks all of them in every full
-collection, which came every 11th register list request and took 80-98 ms. After the app has
-loaded, `gc.freeze()` moves those objects out of the collector's sight, and a higher first
-threshold (settings.GC_GEN0_THRESHOLD) makes young collections rarer; a request's own garbage
-is still collected. Measured by tests/benchmarks/bench_gc.py (figures in README.md).
+A loaded Django process holds about 180,000 long-lived objects (modules, URL patterns, views,
+templates, model metadata). Python's collector walks all of them in every full collection,
+which came every 50th or so register list request and took hundreds of milliseconds on a busy
+machine. After the app has loaded, `gc.freeze()` moves those objects out of the collector's
+sight: full collections then take tens of milliseconds. A request's own garbage is still
+collected. `settings.GC_GEN0_THRESHOLD` can raise the first threshold, but measured on the
+register list a higher one (50,000) made each young collection far longer (about 180 ms) for
+little gain, so Python's default stays. Figures: tests/benchmarks/bench_gc.py.
 """
 
 import gc
