@@ -231,6 +231,30 @@ def _public_deployer(data: dict, problems: list[str]) -> tuple[bool, bool]:
     return public_service, authority
 
 
+def _derogation_needs_annex_iii(conditions: list, annex_iii: list, problems: list[str]) -> None:
+    """Art. 6(3): the derogation is only for systems referred to in Annex III."""
+    if conditions and not annex_iii:
+        problems.append(
+            "art_6_3_conditions: a derogation is claimed but no Annex III point is given "
+            "(Art. 6(3) only applies to Annex III systems)"
+        )
+
+
+def _exception_needs_its_practice(
+    exception: str | None, practices: list, problems: list[str]
+) -> None:
+    """Art. 5(1)(f), (g), (h): each exception belongs to one practice, which must be listed."""
+    if exception is None:
+        return
+    practice = T.EXCEPTION_PRACTICE[exception]
+    if practice not in practices:
+        problems.append(
+            f"prohibited_exception: {exception!r} is an exception to "
+            f"{codes.PROHIBITED_PRACTICES[practice].citation} ({practice}), which is not "
+            "listed in prohibited_practices"
+        )
+
+
 def validate_screening(data: object) -> dict:
     """Check a screening against the contract and return it normalised.
 
@@ -260,23 +284,12 @@ def validate_screening(data: object) -> dict:
     transparency = _transparency(data, problems)
     gpai = _gpai(data, problems)
 
-    # Contradictions: an answer that qualifies another answer which is absent.
-    # Art. 6(3): the derogation is only for systems referred to in Annex III.
-    if conditions and annex_iii_ok and not annex_iii and conditions_ok:
-        problems.append(
-            "art_6_3_conditions: a derogation is claimed but no Annex III point is given "
-            "(Art. 6(3) only applies to Annex III systems)"
-        )
-    # Art. 5(1)(f), (g), (h): each exception belongs to one practice, which must be listed.
-    if exception is not None and exception_ok and practices_ok:
-        practice = T.EXCEPTION_PRACTICE[exception]
-        if practice not in practices:
-            problems.append(
-                f"prohibited_exception: {exception!r} is an exception to "
-                f"{codes.PROHIBITED_PRACTICES[practice].citation} ({practice}), which is not "
-                "listed in prohibited_practices"
-            )
-
+    # Contradictions: an answer that qualifies another answer which is absent. Each check
+    # needs both answers readable, so a wrong type is not reported twice.
+    if conditions_ok and annex_iii_ok:
+        _derogation_needs_annex_iii(conditions, annex_iii, problems)
+    if exception_ok and practices_ok:
+        _exception_needs_its_practice(exception, practices, problems)
     if problems:
         raise ScreeningInvalid(problems)
     return {
