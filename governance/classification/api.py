@@ -58,7 +58,9 @@ class _ScreeningView(OrganizationScopedMixin, APIView):
 class EvaluateScreeningView(_ScreeningView):
     """Classify a screening without saving it (the same engine as the web and `classify`)."""
 
-    required_actions = {"POST": Action.SCREEN_SYSTEMS}
+    # A calculation that writes nothing: whoever may read the register may run it, with a
+    # read-only token too (POST only because the screening is a JSON body).
+    required_actions = {"POST": Action.VIEW_REGISTER}
 
     @extend_schema(
         summary="Evaluate a screening",

@@ -55,7 +55,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or None)
+        # Never Django's "No AISystem matches the given query.": it names internal models, and a
+        # missing object and a foreign one must read the same.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -68,22 +68,17 @@ def _steps(request, current: str, upload=None) -> list[dict]:
 
 
 def _load(request, token: str) -> tuple[imports.PendingUpload, Table]:
-    """Return the user's upload and its table; another user's or organisation's is a 404."""
+    """Return the user's upload and the table parsed when it was uploaded.
+
+    Another user's or organisation's upload, and an expired one, is a 404.
+    """
     try:
         upload = imports.get_upload(
             organization=request.organization, user=request.user, token=token
         )
-        data = upload.read()
     except imports.UploadNotFound:
         raise Http404("No such import.") from None
-    try:
-        table = read_table(data, upload.filename, max_bytes=imports.MAX_UPLOAD_BYTES,
-                           max_rows=imports.MAX_ROWS)  # fmt: skip
-    except SpreadsheetError:
-        # It was read at upload; a file that no longer reads is as good as gone.
-        imports.discard_upload(upload)
-        raise Http404("No such import.") from None
-    return upload, table
+    return upload, upload.read_table()
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +136,7 @@ def upload(request, org_slug):
         pending = imports.save_upload(
             organization=request.organization,
             user=request.user,
-            data=form.raw,
+            table=form.table,
             filename=form.cleaned_data["file"].name,
         )
         return redirect("register_import:mapping", org_slug=org_slug, import_token=pending.token)

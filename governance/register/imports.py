@@ -14,16 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -31,7 +26,7 @@ from django_scopes import scope, scopes_disabled
 
 from governance.audit.services import record_event
 from governance.core.validators import plain_text_problem
-from governance.register import services
+from governance.register import pending, services
 from governance.register.modelcards import ModelCardImport, parse_model_card
 from governance.register.models import (
     AffectedPersons,
@@ -804,121 +799,15 @@ def _row_errors(row: ImportRow, exc: ValidationError, mapping: dict[str, str]) -
 
 
 # --------------------------------------------------------------------------------------------
-# Uploads waiting between the steps of the web flow
+# Uploads waiting between the steps of the web flow: rows of governance.register.pending
 # --------------------------------------------------------------------------------------------
 
-UPLOAD_TTL_SECONDS = 24 * 60 * 60
-_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
-
-
-class UploadNotFound(LookupError):
-    """No such upload for this user in this organisation (or it expired)."""
-
-
-@dataclass
-class PendingUpload:
-    token: str
-    organization_id: int
-    user_id: int
-    filename: str
-    created_at: float
-    mapping: dict[str, str | None] | None = None
-
-    @property
-    def path(self) -> Path:
-        return _upload_dir() / f"{self.token}.upload"
-
-    def read(self) -> bytes:
-        try:
-            return self.path.read_bytes()
-        except OSError as exc:
-            raise UploadNotFound(self.token) from exc
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _display_filename(filename: str) -> str:
-    # Only ever shown, never used as a path: keep the last part, without control characters.
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
-    return name[:120] or "upload"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
-def _write_meta(upload: PendingUpload) -> None:
-    meta = {
-        "organization_id": upload.organization_id, "user_id": upload.user_id,
-        "filename": upload.filename, "created_at": upload.created_at, "mapping": upload.mapping,
-    }  # fmt: skip
-    _write_private(_upload_dir() / f"{upload.token}.json", json.dumps(meta).encode())
-
-
-def save_upload(*, organization, user, data: bytes, filename: str) -> PendingUpload:
-    """Keep an uploaded file for the next steps; return its handle (its token goes in URLs)."""
-    _purge_expired()
-    upload = PendingUpload(
-        token=secrets.token_urlsafe(32),
-        organization_id=organization.pk,
-        user_id=user.pk,
-        filename=_display_filename(filename),
-        created_at=time.time(),
-    )
-    _write_private(upload.path, data)
-    _write_meta(upload)
-    return upload
-
-
-def get_upload(*, organization, user, token: str) -> PendingUpload:
-    """Return the user's upload in this organisation, or raise ``UploadNotFound``.
-
-    Another user's or another organisation's token is as absent as a made-up one.
-    """
-    if not isinstance(token, str) or not _TOKEN_RE.fullmatch(token):
-        raise UploadNotFound(token)
-    try:
-        meta = json.loads((_upload_dir() / f"{token}.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise UploadNotFound(token) from exc
-    upload = PendingUpload(token=token, **meta)
-    if (
-        upload.organization_id != organization.pk
-        or upload.user_id != user.pk
-        or time.time() - upload.created_at > UPLOAD_TTL_SECONDS
-        or not upload.path.exists()
-    ):
-        raise UploadNotFound(token)
-    return upload
-
-
-def save_mapping(upload: PendingUpload, mapping: dict[str, str | None]) -> None:
-    upload.mapping = dict(mapping)
-    _write_meta(upload)
-
-
-def discard_upload(upload: PendingUpload) -> None:
-    for suffix in (".upload", ".json"):
-        (_upload_dir() / f"{upload.token}{suffix}").unlink(missing_ok=True)
-
-
-def _purge_expired() -> None:
-    cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for path in _upload_dir().iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue  # another process removed it first
+PendingUpload = pending.PendingImport
+UploadNotFound = pending.UploadNotFound
+save_upload = pending.save_upload
+get_upload = pending.get_upload
+save_mapping = pending.save_mapping
+discard_upload = pending.discard_upload
 
 
 # --------------------------------------------------------------------------------------------

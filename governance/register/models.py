@@ -326,3 +326,7 @@ class AISystem(models.Model):
             and self.material_changed_at
             and self.material_changed_at > self.classified_at
         )
+
+
+# The spreadsheet import's uploads in progress: a model of the register app, in its own module.
+from governance.register.pending import PendingImport  # noqa: E402, F401

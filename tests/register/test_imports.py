@@ -8,6 +8,7 @@ import time
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from governance.audit.models import AuditEvent
@@ -21,6 +22,7 @@ from governance.register.imports import (
     suggest_import_mapping,
 )
 from governance.register.models import AIModel, AISystem, Vendor
+from governance.register.pending import PendingImport
 from governance.register.spreadsheets import read_table
 from governance.tenancy.roles import Role
 
@@ -588,8 +590,7 @@ def test_a_thousand_rows_import_quickly_without_a_query_per_lookup(
         )
 
 
-def test_uploads_are_kept_per_user_and_organization(world, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+def test_uploads_are_kept_per_user_and_organization(world):
     upload = imports.save_upload(
         organization=world.acme,
         user=world.alice,
@@ -598,7 +599,8 @@ def test_uploads_are_kept_per_user_and_organization(world, settings, tmp_path):
     )
     assert upload.filename == "register.csv"
     got = imports.get_upload(organization=world.acme, user=world.alice, token=upload.token)
-    assert got.read() == b"a,b\n1,2\n"
+    table = got.read_table()
+    assert (table.headers, table.rows, table.row_numbers) == (["a", "b"], [["1", "2"]], [2])
     for org, user, token in [
         (world.acme, world.bob, upload.token),
         (world.globex, world.alice, upload.token),
@@ -612,7 +614,24 @@ def test_uploads_are_kept_per_user_and_organization(world, settings, tmp_path):
         organization=world.acme, user=world.alice, token=upload.token
     ).mapping == {"a": "name"}
     imports.discard_upload(got)
-    assert list(tmp_path.joinpath("imports").iterdir()) == []
+    with scopes_disabled():
+        assert not PendingImport.objects.exists()
+
+
+def test_an_expired_upload_is_gone_and_purged_by_the_next_upload(world):
+    upload = imports.save_upload(
+        organization=world.acme, user=world.alice, data=b"a,b\n1,2\n", filename="r.csv"
+    )
+    with scopes_disabled():
+        PendingImport.objects.filter(pk=upload.pk).update(expires_at=timezone.now())
+
+    with pytest.raises(imports.UploadNotFound):
+        imports.get_upload(organization=world.acme, user=world.alice, token=upload.token)
+    imports.save_upload(
+        organization=world.globex, user=world.charlie, data=b"a\n1\n", filename="g.csv"
+    )
+    with scopes_disabled():
+        assert list(PendingImport.objects.values_list("file_name", flat=True)) == ["g.csv"]
 
 
 def test_a_model_card_becomes_a_model(world):

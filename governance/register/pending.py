@@ -1,0 +1,137 @@
+"""Spreadsheet uploads waiting between the steps of the web import: a row, not a file by name.
+
+The file is parsed once, at upload; the parsed table is kept in the row and every later step
+(mapping, preview, errors, commit) reads it from there. Rows expire after a day and are deleted
+on commit, on the next upload after they expire, and by ``purge_expired_uploads``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager, scope, scopes_disabled
+
+from governance.register.spreadsheets import Table, read_table
+from governance.tenancy.models import Organization
+
+UPLOAD_TTL = dt.timedelta(hours=24)
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+class UploadNotFound(LookupError):
+    """No such upload for this user in this organisation (or it expired)."""
+
+
+class PendingImport(models.Model):
+    """An uploaded spreadsheet, parsed, waiting for its columns to be mapped and committed."""
+
+    class Kind(models.TextChoices):
+        SYSTEMS = "systems", "AI systems"
+
+    # The handle in the step URLs; unguessable, and only ever looked up with its owner.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SYSTEMS)
+    # {"headers": [...], "rows": [[...]], "row_numbers": [...], "format": ..., "sheet_name": ...}
+    table = models.JSONField()
+    mapping = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        app_label = "register"
+        indexes = [
+            models.Index(
+                fields=["organization", "uploaded_by", "created_at"], name="pendingimport_org_user"
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def filename(self) -> str:
+        return self.file_name
+
+    def read_table(self) -> Table:
+        """Return the table parsed at upload."""
+        return Table(**self.table)
+
+
+def _display_filename(filename: str) -> str:
+    # Only ever shown, never used as a path: keep the last part, without control characters.
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:120] or "upload"
+
+
+def save_upload(
+    *, organization, user, filename: str, table: Table | None = None, data: bytes | None = None
+) -> PendingImport:
+    """Keep an upload's parsed table for the next steps; parse ``data`` when no table is given."""
+    purge_expired_uploads()
+    if table is None:
+        table = read_table(data or b"", filename)
+    now = timezone.now()
+    with scope(organization=organization):
+        return PendingImport.objects.create(
+            token=secrets.token_urlsafe(32),
+            organization=organization,
+            uploaded_by=user,
+            file_name=_display_filename(filename),
+            table={
+                "headers": table.headers,
+                "rows": table.rows,
+                "row_numbers": table.row_numbers,
+                "format": table.format,
+                "sheet_name": table.sheet_name,
+            },
+            created_at=now,
+            expires_at=now + UPLOAD_TTL,
+        )
+
+
+def get_upload(*, organization, user, token: str) -> PendingImport:
+    """Return the user's upload in this organisation, or raise ``UploadNotFound``.
+
+    Another user's or another organisation's token is as absent as a made-up one.
+    """
+    if not isinstance(token, str) or not _TOKEN_RE.fullmatch(token):
+        raise UploadNotFound(token)
+    with scope(organization=organization):
+        upload = PendingImport.objects.filter(
+            organization=organization, uploaded_by=user, token=token, expires_at__gt=timezone.now()
+        ).first()
+    if upload is None:
+        raise UploadNotFound(token)
+    return upload
+
+
+def save_mapping(upload: PendingImport, mapping: dict[str, str | None]) -> None:
+    upload.mapping = dict(mapping)
+    upload.save(update_fields=["mapping"])
+
+
+def discard_upload(upload: PendingImport) -> None:
+    with scope(organization=upload.organization):
+        PendingImport.objects.filter(organization=upload.organization_id, pk=upload.pk).delete()
+
+
+def purge_expired_uploads() -> int:
+    """Delete every expired upload, of every organisation; return how many."""
+    with scopes_disabled():
+        deleted, _ = PendingImport.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
