@@ -6,7 +6,7 @@ shipped catalogues and its own); `GET …/frameworks/<slug>/` reads one (latest 
 through the requirements with filters. Another organisation's framework is a 404.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -22,7 +22,12 @@ from governance.tenancy.roles import Action
 
 from .models import Framework, FrameworkKind, Mapping, Requirement, RequirementKind
 from .presentation import describe_condition
-from .selectors import framework_versions, frameworks_for_organization, get_framework
+from .selectors import (
+    framework_versions,
+    frameworks_for_organization,
+    get_framework,
+    with_visible_mappings,
+)
 
 
 class MappingSerializer(serializers.Serializer):
@@ -191,16 +196,7 @@ class FrameworkViewSet(OrganizationScopedMixin, viewsets.ReadOnlyModelViewSet):
         return _counted(Framework.objects.filter(pk=fw.pk)).get()
 
     def _requirements(self, fw):
-        qs = fw.requirements.order_by("order").prefetch_related(
-            Prefetch(
-                "mappings_out",
-                queryset=Mapping.objects.select_related("target__framework").order_by("pk"),
-            ),
-            Prefetch(
-                "mappings_in",
-                queryset=Mapping.objects.select_related("source__framework").order_by("pk"),
-            ),
-        )
+        qs = with_visible_mappings(fw.requirements.order_by("order"), self.organization)
         params = self.request.query_params
         if params.get("kind") in RequirementKind.values:
             qs = qs.filter(kind=params["kind"])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping as FactsMapping
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .conditions import condition_holds
-from .models import Framework, Requirement, RequirementKind
+from .models import Framework, Mapping, Requirement, RequirementKind
 
 _VERSION_PART = re.compile(r"\d{1,9}|[^\d.]{1,40}")
 
@@ -57,13 +58,31 @@ def get_framework(organization, slug: str, version: str | None = None) -> Framew
     return versions[0]
 
 
+def visible_mappings(organization) -> QuerySet[Mapping]:
+    """Return the mappings whose both ends the organisation sees (never another tenant's)."""
+    seen = Q(organization__isnull=True) | Q(organization=organization)
+    frameworks = Framework.objects.filter(seen).values("pk")
+    return Mapping.objects.filter(
+        source__framework__in=frameworks, target__framework__in=frameworks
+    ).order_by("pk")
+
+
+def with_visible_mappings(requirements: QuerySet[Requirement], organization):
+    """Prefetch each requirement's mappings, both ways, limited to what the organisation sees."""
+    mappings = visible_mappings(organization)
+    return requirements.prefetch_related(
+        Prefetch("mappings_out", queryset=mappings.select_related("target__framework")),
+        Prefetch("mappings_in", queryset=mappings.select_related("source__framework")),
+    )
+
+
 def requirements_of(framework: Framework) -> QuerySet[Requirement]:
     """Return the framework's whole tree in reading order."""
     return framework.requirements.order_by("order")
 
 
 def applicable_requirements(
-    framework: Framework, obligation_codes: Iterable[str], facts: Mapping
+    framework: Framework, obligation_codes: Iterable[str], facts: FactsMapping
 ) -> list[Requirement]:
     """Return the items of the framework that apply, in reading order.
 

@@ -1,14 +1,18 @@
 """Web pages of the catalogues: the frameworks an organisation sees, and one framework's tree."""
 
-from django.db.models import Prefetch
 from django.shortcuts import render
 
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
 
-from .models import Mapping, RequirementKind
+from .models import RequirementKind
 from .presentation import describe_condition
-from .selectors import framework_versions, get_framework, latest_frameworks_for_organization
+from .selectors import (
+    framework_versions,
+    get_framework,
+    latest_frameworks_for_organization,
+    with_visible_mappings,
+)
 
 
 @require_action(Action.VIEW_ORGANIZATION)
@@ -38,12 +42,7 @@ def framework_detail(request, org_slug, framework_slug):
     versions = framework_versions(request.organization, framework_slug)
     wanted = request.GET.get("version") or None
     fw = get_framework(request.organization, framework_slug, wanted)
-    nodes = list(
-        fw.requirements.order_by("order").prefetch_related(
-            Prefetch("mappings_out", queryset=Mapping.objects.select_related("target__framework")),
-            Prefetch("mappings_in", queryset=Mapping.objects.select_related("source__framework")),
-        )
-    )
+    nodes = list(with_visible_mappings(fw.requirements.order_by("order"), request.organization))
     groups = _tree(nodes)
     obligation = request.GET.get("group", "")[:40]
     shown = [g for g in groups if g["node"].code == obligation] if obligation else groups

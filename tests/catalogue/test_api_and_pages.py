@@ -142,3 +142,17 @@ def test_another_organizations_framework_page_is_404(world, client, own_framewor
         kwargs={"org_slug": "globex", "framework_slug": "internal-ai-policy"},
     )
     assert client.get(url).status_code == 404
+
+
+def test_an_organizations_mappings_never_show_to_another(world, client, own_framework):
+    """Acme's policy maps to the shared EU AI Act; Globex must not see that link."""
+    url = "?obligation=art_4"
+    for user, org, expected in ((world.alice, "acme", True), (world.charlie, "globex", False)):
+        client.force_login(user)
+        api = _api("framework-requirements", org=org, framework_slug="eu-ai-act") + url
+        group = client.get(api).json()["results"][0]
+        assert ("POL-3.2" in {m["code"] for m in group["mappings"]}) is expected
+        page = reverse(
+            "catalogue:framework-detail", kwargs={"org_slug": org, "framework_slug": "eu-ai-act"}
+        )
+        assert ("Internal AI use policy" in client.get(page).content.decode()) is expected
