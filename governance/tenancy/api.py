@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.core.api import OrganizationScopedMixin
+from governance.core.etags import VersionedObjectMixin, versioned_read_schema, versioned_schema
 from governance.tenancy import selectors, services
 from governance.tenancy.models import ApiToken, Invitation, Membership, Organization
 from governance.tenancy.roles import INVITABLE_ROLES, Action, Role
@@ -17,11 +18,37 @@ from governance.tenancy.roles import INVITABLE_ROLES, Action, Role
 
 class OrganizationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The record's version (also its ETag). Send the one you read with a write "
+        "to have it refused (409) if someone changed it since.",
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "created_at"]
+        fields = ["id", "name", "slug", "created_at", "row_version"]
         read_only_fields = ["slug", "created_at"]
+
+
+class OrganizationCountsSerializer(serializers.Serializer):
+    members = serializers.IntegerField(required=False, help_text="For roles that see members.")
+    pending_invitations = serializers.IntegerField(
+        required=False, help_text="For roles that manage members."
+    )
+    active_tokens = serializers.IntegerField(
+        required=False, help_text="For roles that manage API tokens."
+    )
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    role = serializers.CharField(read_only=True, help_text="The caller's role.")
+    counts = OrganizationCountsSerializer(
+        read_only=True, help_text="Only the counters the caller's role may read."
+    )
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "role", "counts"]
 
 
 class MyMembershipSerializer(serializers.ModelSerializer):
@@ -43,10 +70,16 @@ class MemberSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     user = UserSummarySerializer(read_only=True)
     role = serializers.ChoiceField(choices=Role.choices)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The record's version (also its ETag). Send the one you read with a write "
+        "to have it refused (409) if someone changed it since.",
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "role", "access_expires_at", "created_at"]
+        fields = ["id", "user", "role", "access_expires_at", "created_at", "row_version"]
         read_only_fields = ["created_at"]
 
 
@@ -135,28 +168,36 @@ class MyOrganizationsView(ListAPIView):
 
 
 @extend_schema(tags=["organizations"])
-class OrganizationView(OrganizationScopedMixin, APIView):
+class OrganizationView(VersionedObjectMixin, OrganizationScopedMixin, APIView):
     """Read or rename the organisation."""
 
     required_actions = {"GET": Action.VIEW_ORGANIZATION, "PATCH": Action.MANAGE_ORGANIZATION}
     serializer_class = OrganizationSerializer
 
+    def current_representation(self, obj):
+        fresh = Organization.objects.get(pk=obj.pk)
+        return fresh, OrganizationSerializer(fresh).data
+
+    @extend_schema(responses=OrganizationDetailSerializer, **versioned_read_schema())
     def get(self, request, org_slug):
         data = OrganizationSerializer(self.organization).data
         data["role"] = self.membership.role
-        data["counts"] = selectors.organization_counts(self.organization)
+        # The same counters as the home page shows this role, no more.
+        data["counts"] = selectors.organization_counts_for(self.membership)
         return Response(data)
 
-    @extend_schema(request=OrganizationSerializer, responses=OrganizationSerializer)
+    @extend_schema(request=OrganizationSerializer, **versioned_schema(OrganizationSerializer))
     def patch(self, request, org_slug):
+        header = self.if_match(self.organization)
         serializer = OrganizationSerializer(self.organization, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        if "name" in serializer.validated_data:
-            services.rename_organization(
-                organization=self.organization,
-                name=serializer.validated_data["name"],
-                acting=self.membership,
-            )
+        body = serializer.validated_data.get("row_version")
+        services.rename_organization(
+            organization=self.organization,
+            name=serializer.validated_data.get("name", self.organization.name),
+            acting=self.membership,
+            expected_version=header if header is not None else body,
+        )
         return Response(OrganizationSerializer(self.organization).data)
 
 
@@ -170,11 +211,21 @@ class MemberFilter(filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(tags=["members"], summary="List members"),
-    retrieve=extend_schema(tags=["members"], summary="Read a member"),
-    partial_update=extend_schema(tags=["members"], summary="Change a member's role"),
-    destroy=extend_schema(tags=["members"], summary="Remove a member"),
+    retrieve=extend_schema(tags=["members"], summary="Read a member", **versioned_read_schema()),
+    partial_update=extend_schema(
+        tags=["members"],
+        summary="Change a member's role",
+        description="An auditor's access needs an end (`access_expires_at` in the future).",
+        **versioned_schema(MemberSerializer),
+    ),
+    destroy=extend_schema(
+        tags=["members"],
+        summary="Remove a member",
+        **versioned_schema(None, status_code=204, body_version=False),
+    ),
 )
 class MemberViewSet(
+    VersionedObjectMixin,
     OrganizationScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -198,12 +249,14 @@ class MemberViewSet(
         return selectors.members_of(self.organization)
 
     def perform_update(self, serializer):
+        expected = self.expected_version(serializer)
         data = serializer.validated_data
-        services.change_member_role(
+        serializer.instance = services.change_member_role(
             membership=serializer.instance,
             role=data.get("role", serializer.instance.role),
             acting=self.membership,
             access_expires_at=data.get("access_expires_at", serializer.instance.access_expires_at),
+            expected_version=expected,
         )
 
     def perform_destroy(self, instance):

@@ -6,11 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.core.concurrency import VersionedForm
 from governance.tenancy.models import ApiToken
 from governance.tenancy.roles import INVITABLE_ROLES, Role
 
 
-class OrganizationForm(forms.Form):
+class OrganizationForm(VersionedForm):
     name = forms.CharField(label=_("Organisation name"), max_length=200)
 
 
@@ -49,7 +50,7 @@ class InviteForm(forms.Form):
         return cleaned
 
 
-class RoleForm(forms.Form):
+class RoleForm(VersionedForm):
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in INVITABLE_ROLES])
     access_expires_on = forms.DateField(
         label=_("Access ends on"),

@@ -134,7 +134,9 @@ def sync_owner_grants(kind: OwnedKind, objects, *, previous: dict | None = None)
 class HasOrganizationAction(permissions.BasePermission):
     """DRF permission: the view's `required_actions[method or action]` must be allowed.
 
-    A read-only API token is limited to reading, whatever its service account may do.
+    A read-only API token is limited to reading, whatever its service account may do. Every
+    request, by token or by browser session alike, needs a role that may use the API at all
+    (Action.USE_API): a board member reads the web pages made for them, not the raw data.
     """
 
     message = "Your role does not allow this."
@@ -142,6 +144,12 @@ class HasOrganizationAction(permissions.BasePermission):
     def has_permission(self, request, view):
         membership = getattr(request, "membership", None)
         if membership is None:
+            return False
+        if not membership.can(Action.USE_API):
+            self.message = (
+                f"Your role ({membership.get_role_display()}) does not use the API; "
+                "use the web pages instead."
+            )
             return False
         action = view.required_action_for(request)
         if action is None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from governance.tenancy.models import ApiToken, Invitation, Membership, Organization
+from governance.tenancy.roles import Action
 from governance.tenancy.tokens import hash_secret
 
 
@@ -107,6 +108,23 @@ def organization_counts(organization) -> dict:
         .exclude(expires_at__lte=now)
         .count(),
     }
+
+
+# Which counter each role may read: the same rule for the home page and the API.
+COUNTER_ACTIONS = {
+    "members": Action.VIEW_MEMBERS,
+    "pending_invitations": Action.MANAGE_MEMBERS,
+    "active_tokens": Action.MANAGE_TOKENS,
+}
+
+
+def organization_counts_for(membership) -> dict:
+    """Return the organisation's counters this member may read (none at all for some roles)."""
+    allowed = [key for key, action in COUNTER_ACTIONS.items() if membership.can(action)]
+    if not allowed:
+        return {}
+    counts = organization_counts(membership.organization)
+    return {key: counts[key] for key in allowed}
 
 
 def get_organization_by_slug(slug: str) -> Organization:

@@ -15,6 +15,7 @@ from django_scopes import scopes_disabled
 
 from governance.accounts.models import User
 from governance.audit.services import record_event
+from governance.core.concurrency import audit_changes, diff, lock_row, save_changes
 from governance.core.outbox import queue_email
 from governance.tenancy.models import ApiToken, Invitation, Membership, Organization
 from governance.tenancy.roles import Action, Role
@@ -54,23 +55,32 @@ def create_organization(*, name: str, owner: User, slug: str = "") -> Organizati
 
 @transaction.atomic
 def rename_organization(
-    *, organization: Organization, name: str, acting: Membership
+    *,
+    organization: Organization,
+    name: str,
+    acting: Membership,
+    expected_version: int | None = None,
 ) -> Organization:
-    """Rename the organisation (its address stays, so links keep working)."""
+    """Rename the organisation (its address stays, so links keep working).
+
+    `expected_version` is the `row_version` the editor read; a stale one raises StaleWrite.
+    """
     _require(acting, Action.MANAGE_ORGANIZATION)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the organisation a name."})
-    old = organization.name
-    organization.name = name
-    organization.save(update_fields=["name"])
-    record_event(
-        organization=organization,
-        actor=acting.user,
-        action="organization.renamed",
-        obj=organization,
-        changes={"name": [old, name]},
-    )
+    current = lock_row(organization, expected_version=expected_version)
+    changes = diff(current, {"name": name})
+    if changes:
+        save_changes(current, changes)
+        record_event(
+            organization=current,
+            actor=acting.user,
+            action="organization.renamed",
+            obj=current,
+            changes=audit_changes(changes),
+        )
+    organization.name, organization.row_version = current.name, current.row_version
     return organization
 
 
@@ -84,6 +94,38 @@ def _check_role_change(acting: Membership, role: str) -> None:
         raise ValidationError({"role": f"'{role}' is not a role."})
     if role == Role.OWNER and not acting.can(Action.MANAGE_OWNERS):
         raise PermissionDenied("Only an owner can make someone an owner.")
+
+
+# Auditors are time-limited (Art. 74 access, ISO/IEC 42001 9.2): every path gives an end.
+MAX_AUDITOR_DAYS = 366
+DEFAULT_AUDITOR_DAYS = 90
+
+
+def _check_auditor_days(role: str, access_days: int | None) -> None:
+    """An auditor's invitation names how many days the access lasts (1 to 366)."""
+    if role != Role.AUDITOR:
+        return
+    if access_days is None:
+        raise ValidationError(
+            {"access_days": "Auditor access is time-limited: give a number of days."}
+        )
+    if not 1 <= access_days <= MAX_AUDITOR_DAYS:
+        raise ValidationError(
+            {"access_days": f"Give between 1 and {MAX_AUDITOR_DAYS} days of access."}
+        )
+
+
+def _check_auditor_expiry(role: str, access_expires_at) -> None:
+    """An auditor's membership ends, at a moment in the future."""
+    if role != Role.AUDITOR:
+        return
+    if access_expires_at is None:
+        raise ValidationError(
+            {"access_expires_at": "Auditor access is time-limited: give the day it ends."}
+        )
+    now = timezone.now()
+    if access_expires_at <= now:
+        raise ValidationError({"access_expires_at": "Pick a moment in the future."})
 
 
 def _owner_count(organization) -> int:
@@ -104,8 +146,11 @@ def invite_member(
     email = email.strip().lower()
     if role == Role.SERVICE_ACCOUNT:
         raise ValidationError({"role": "Service accounts are made when you issue an API token."})
-    if access_days is not None and not 1 <= access_days <= 366:
-        raise ValidationError({"access_days": "Give between 1 and 366 days of access."})
+    if access_days is not None and not 1 <= access_days <= MAX_AUDITOR_DAYS:
+        raise ValidationError(
+            {"access_days": f"Give between 1 and {MAX_AUDITOR_DAYS} days of access."}
+        )
+    _check_auditor_days(role, access_days)
     _check_role_change(acting, role)
     with scopes_disabled():
         already = Membership.objects.filter(
@@ -212,8 +257,9 @@ def accept_invitation(
     organization = invitation.organization
     with scopes_disabled():
         expires = (
-            timezone.now() + timedelta(days=invitation.access_days)
-            if invitation.access_days and invitation.role == Role.AUDITOR
+            # An auditor's invitation made before the rule without days still gets an end.
+            timezone.now() + timedelta(days=invitation.access_days or DEFAULT_AUDITOR_DAYS)
+            if invitation.role == Role.AUDITOR
             else None
         )
         membership, created = Membership.objects.get_or_create(
@@ -239,11 +285,27 @@ def accept_invitation(
 
 @transaction.atomic
 def change_member_role(
-    *, membership: Membership, role: str, acting: Membership, access_expires_at=None
+    *,
+    membership: Membership,
+    role: str,
+    acting: Membership,
+    access_expires_at=None,
+    expected_version: int | None = None,
 ) -> Membership:
-    """Give a member another role, keeping at least one owner."""
+    """Give a member another role, keeping at least one owner; auditors get an end date.
+
+    `expected_version` is the `row_version` the editor read; a stale one raises StaleWrite.
+    """
     _require(acting, Action.MANAGE_MEMBERS)
     _check_role_change(acting, role)
+    current = lock_row(membership, expected_version=expected_version)
+    if role == Role.AUDITOR and (
+        access_expires_at is None
+        or access_expires_at != current.access_expires_at
+        or current.role != Role.AUDITOR
+    ):
+        _check_auditor_expiry(role, access_expires_at)
+    membership = current
     if membership.role == Role.OWNER and not acting.can(Action.MANAGE_OWNERS):
         raise PermissionDenied("Only an owner can change an owner's role.")
     if membership.role == Role.SERVICE_ACCOUNT or role == Role.SERVICE_ACCOUNT:
@@ -258,26 +320,22 @@ def change_member_role(
         raise ValidationError(
             {"role": "An organisation needs at least one owner. Make someone else owner first."}
         )
-    old = membership.role
-    old_expiry = membership.access_expires_at
-    membership.role = role
-    membership.access_expires_at = access_expires_at if role == Role.AUDITOR else None
-    membership.save(update_fields=["role", "access_expires_at"])
-    changes = {}
-    if old != role:
-        changes["role"] = [old, role]
-    if old_expiry != membership.access_expires_at:
-        changes["access_expires_at"] = [
-            old_expiry.isoformat() if old_expiry else None,
-            membership.access_expires_at.isoformat() if membership.access_expires_at else None,
-        ]
-    record_event(
-        organization=membership.organization,
-        actor=acting.user,
-        action="member.role_changed",
-        obj=membership,
-        changes=changes,
+    changes = diff(
+        membership,
+        {
+            "role": role,
+            "access_expires_at": access_expires_at if role == Role.AUDITOR else None,
+        },
     )
+    if changes:
+        save_changes(membership, changes)
+        record_event(
+            organization=membership.organization,
+            actor=acting.user,
+            action="member.role_changed",
+            obj=membership,
+            changes=audit_changes(changes),
+        )
     return membership
 
 

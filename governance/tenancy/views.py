@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from governance.accounts.forms import SignupFromInvitationForm
 from governance.audit.selectors import events_of
 from governance.classification.selectors import upcoming_dates
+from governance.core.concurrency import StaleWrite
 from governance.core.forms import apply_service_errors
 from governance.core.outbox import latest_emails
 from governance.register.selectors import portfolio_summary
@@ -45,14 +46,14 @@ def organization_home(request, org_slug):
             ("AI systems", portfolio["total"], "in the register"),
             ("High-risk", tiers["high_risk"], "under Art. 6 of the AI Act"),
         ]
-    # Counters only for those who may act on them.
-    if membership.can(Action.VIEW_MEMBERS):
-        counts = selectors.organization_counts(org)
+    # Counters only for those who may act on them (the API applies the same rule).
+    counts = selectors.organization_counts_for(membership)
+    if "members" in counts:
         stats.append(("Members", counts["members"], "people and service accounts"))
-        if membership.can(Action.MANAGE_MEMBERS):
-            stats.append(("Pending invitations", counts["pending_invitations"], "not yet accepted"))
-        if membership.can(Action.MANAGE_TOKENS):
-            stats.append(("Active API tokens", counts["active_tokens"], "for integrations"))
+    if "pending_invitations" in counts:
+        stats.append(("Pending invitations", counts["pending_invitations"], "not yet accepted"))
+    if "active_tokens" in counts:
+        stats.append(("Active API tokens", counts["active_tokens"], "for integrations"))
     context["stats"] = stats[:4]
     context["stats_columns"] = max(2, min(len(stats), 4))
     if membership.can(Action.VIEW_AUDIT):
@@ -77,12 +78,19 @@ def organization_create(request):
 @require_action(Action.MANAGE_ORGANIZATION)
 def organization_settings(request, org_slug):
     org = request.organization
-    form = OrganizationForm(request.POST or None, initial={"name": org.name})
+    form = OrganizationForm(
+        request.POST or None, initial={"name": org.name}, row_version=org.row_version
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.rename_organization(
-                organization=org, name=form.cleaned_data["name"], acting=request.membership
+                organization=org,
+                name=form.cleaned_data["name"],
+                acting=request.membership,
+                expected_version=form.expected_version,
             )
+        except StaleWrite as exc:
+            form.show_conflict(exc, {"name": exc.current.name})
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -179,14 +187,26 @@ def member_edit(request, org_slug, member_uuid):
     initial = {"role": member.role}
     if member.access_expires_at:
         initial["access_expires_on"] = member.access_expires_at.date()
-    form = RoleForm(request.POST or None, initial=initial)
+    form = RoleForm(request.POST or None, initial=initial, row_version=member.row_version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_member_role(
+            member = services.change_member_role(
                 membership=member,
                 role=form.cleaned_data["role"],
                 acting=request.membership,
                 access_expires_at=form.access_expires_at,
+                expected_version=form.expected_version,
+            )
+        except StaleWrite as exc:
+            now = exc.current
+            form.show_conflict(
+                exc,
+                {
+                    "role": now.role,
+                    "access_expires_on": now.access_expires_at.date()
+                    if now.access_expires_at
+                    else None,
+                },
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
