@@ -6,7 +6,7 @@ the comparison has something to show, and one system is edited after its classif
 is flagged for re-screening. Idempotent: a system that already has a classification is skipped.
 """
 
-from governance.classification import services
+from governance.classification import rules, services
 from governance.classification.models import Classification
 from governance.register import services as register_services
 from governance.register.models import AISystem
@@ -119,8 +119,12 @@ SCREENINGS: dict[str, list[tuple[dict, str]]] = {
             "Screened from the project plan, when it was a search box over the FAQ pages.",
         ),
         (
-            _screening("provider", transparency={"interacts_with_persons": True}),
-            "Now answers patients in a chat window under the Northwind name: Art. 50(1).",
+            _screening(
+                "provider",
+                transparency={"interacts_with_persons": True, "synthetic_content": True},
+            ),
+            "Now answers patients in a chat window under the Northwind name, with generated "
+            "text: Art. 50(1) and (2).",
         ),
     ],
     # Art. 50(2): the tool generates images; its provider must mark them as AI-generated.
@@ -189,6 +193,11 @@ RESCREEN = (
 )
 
 
+# Saved through the API with only the keys that matter: the system page says which answers rest
+# on the contract's neutral values.
+PARTIAL = {"Email spam filter"}
+
+
 def _with_model_compute(system, screening: dict) -> dict:
     """Take the training compute of the system's general-purpose model from the register."""
     if not screening.get("gpai"):
@@ -221,12 +230,11 @@ def populate(organization, members) -> None:
         if system is None or system.archived_at or system.pk in classified:
             continue
         for screening, note in versions:
-            services.classify_system(
-                system=system,
-                acting=officer,
-                screening=_with_model_compute(system, screening),
-                note=note,
-            )
+            screening = _with_model_compute(system, screening)
+            if name not in PARTIAL:
+                # The officer answered every question: "no" and "none of these" included.
+                screening = rules.validate_screening(screening)
+            services.classify_system(system=system, acting=officer, screening=screening, note=note)
         if name == RESCREEN[0]:
             system.refresh_from_db()
             register_services.update_system(system=system, acting=officer, data=RESCREEN[1])

@@ -161,6 +161,8 @@ MODELS = [
         "licence": "Llama 3.1 Community Licence",
         "is_general_purpose": True,
         "training_compute_flops": 3.1e25,
+        # Before 2 August 2025: its provider duties apply from 2 August 2027 (Art. 111(3)).
+        "placed_on_market_on": date(2025, 5, 12),
         "base_model": "Llama 3.1 8B",
         "intended_use": "Internal assistant for drafting, summarising and search.",
         "languages": ["en", "nl", "de"],
@@ -202,6 +204,9 @@ SYSTEMS = [
             "affected_persons": ["employees"],
             "human_oversight": "Recruiters see every application; the ranking only orders them.",
             "put_into_service_on": date(2024, 9, 1),
+            # In service before its Annex III duties apply: caught only by a significant change.
+            "intended_for_public_authorities": False,
+            "annex_x_component": False,
         },
         ["TalentRank Ranker"],
         ["HR", "recruiting"],
@@ -240,6 +245,9 @@ SYSTEMS = [
             "processes_personal_data": True,
             "affected_persons": ["patients", "customers"],
             "human_oversight": "Hand-over to a human agent on request or on medical topics.",
+            # Offered under the Northwind name since February 2025: Art. 111(4) gives its
+            # generated answers until 2 December 2026 to be marked (Art. 50(2)).
+            "placed_on_market_on": date(2025, 2, 3),
             "put_into_service_on": date(2025, 2, 3),
         },
         ["Lumen-4"],
@@ -408,6 +416,8 @@ SYSTEMS = [
             "processes_special_categories": True,
             "affected_persons": ["citizens", "vulnerable"],
             "human_oversight": "Caseworkers take every decision and must record their reasons.",
+            "intended_for_public_authorities": True,
+            "annex_x_component": False,
         },
         ["Lumen-4"],
         ["public sector", "GenAI"],
