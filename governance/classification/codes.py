@@ -802,8 +802,8 @@ OBLIGATIONS: dict[str, Obligation] = {
             "art_4",
             "AI literacy",
             "Art. 4",
-            "Take measures to support the AI literacy of staff and others who operate or use "
-            "the system for you.",
+            "Take measures to support the development of AI literacy of staff and others who "
+            "operate or use the system for you (no specific level is required, Art. 4(1)).",
         ),
         Obligation(
             "art_5",

@@ -511,3 +511,12 @@ def test_art_5_1_ba_speaks_of_freely_given_specific_informed_unambiguous_consent
     assert "freely given, specific, informed and unambiguous consent" in text
     assert "explicit consent" not in text
     assert codes.PROHIBITED_PRACTICES["art_5_1_ba"].citation == "Art. 5(1)(ba)"
+
+
+def test_ai_literacy_speaks_of_supporting_its_development_as_amended():
+    # Art. 4(1) as amended: "take measures to support the development of AI literacy", with no
+    # specific level to guarantee (no longer "ensure a sufficient level").
+    assert "support the development of AI literacy" in codes.OBLIGATIONS["art_4"].summary
+    literacy = rule(run(), "ai_literacy")
+    assert "support the development of AI literacy" in literacy["explanation"]
+    assert "sufficient level" not in literacy["explanation"]

@@ -73,8 +73,9 @@ def apply_role(c: Case) -> None:
             why(
                 "ai_literacy",
                 "Art. 4",
-                "Every provider and deployer must take measures to support the AI literacy of "
-                "the staff and other persons who operate or use the system on its behalf.",
+                "Every provider and deployer must take measures to support the development of "
+                "AI literacy of the staff and other persons who operate or use the system on its "
+                "behalf; no specific level of AI literacy has to be guaranteed.",
             )
         )
 
