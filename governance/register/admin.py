@@ -19,6 +19,13 @@ class OperatorAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        # A fix made here is a write like any other: clients holding the old version must see
+        # their next write refused (governance.core.concurrency).
+        if change:
+            obj.row_version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(AISystem)
 class AISystemAdmin(OperatorAdmin):
@@ -35,10 +42,14 @@ class AISystemAdmin(OperatorAdmin):
     list_filter = ["risk_tier", "operator_role", "lifecycle_stage", "deployment_context"]
     search_fields = ["name", "reference", "uuid", "organization__name", "organization__slug"]
     list_select_related = ["organization"]
-    raw_id_fields = ["vendor", "business_owner", "technical_owner", "created_by"]
+    raw_id_fields = ["vendor", "created_by"]
     readonly_fields = [
         "uuid",
         "organization",
+        # Owners change in the app, where their edit grant moves with them.
+        "business_owner",
+        "technical_owner",
+        "row_version",
         "model_names",
         "tag_names",
         "risk_tier",
@@ -76,7 +87,14 @@ class AIModelAdmin(OperatorAdmin):
     search_fields = ["name", "version", "provider", "uuid", "organization__name"]
     list_select_related = ["organization"]
     raw_id_fields = ["vendor", "created_by"]
-    readonly_fields = ["uuid", "organization", "source", "created_at", "updated_at"]
+    readonly_fields = [
+        "uuid",
+        "organization",
+        "source",
+        "created_at",
+        "updated_at",
+        "row_version",
+    ]
 
 
 @admin.register(Vendor)
@@ -84,7 +102,7 @@ class VendorAdmin(OperatorAdmin):
     list_display = ["name", "organization", "country", "contact_email", "archived_at"]
     search_fields = ["name", "country", "uuid", "organization__name"]
     list_select_related = ["organization"]
-    readonly_fields = ["uuid", "organization", "created_at", "updated_at"]
+    readonly_fields = ["uuid", "organization", "created_at", "updated_at", "row_version"]
 
 
 @admin.register(Tag)

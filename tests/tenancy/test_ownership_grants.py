@@ -233,3 +233,35 @@ def test_a_contributor_who_gives_their_system_away_loses_it_at_once(world, peopl
             services.update_system(
                 system=fresh_system(system), acting=people.carol, data={"name": "Taken back"}
             )
+
+
+def test_the_migration_takes_back_grants_left_behind_by_earlier_handovers(world, people):
+    import importlib
+
+    from guardian.shortcuts import assign_perm
+
+    migration = importlib.import_module(
+        "governance.register.migrations.0005_owner_grants_follow_owners"
+    )
+    system = carols_system(world, people)
+    with scopes_disabled():
+        # What the old code left: Carol's grant stayed after Dave became the owner.
+        AISystem.objects.filter(pk=system.pk).update(business_owner=people.dave.user)
+        assign_perm(services.OWNER_PERMISSION, people.carol.user, fresh_system(system))
+    assert rights(people.carol, system)["edit"] is True
+    migration.follow_owners(apps, None)
+    assert rights(people.carol, system) == NONE
+    assert rights(people.dave, system) == ALL
+
+
+def test_the_operators_admin_cannot_move_an_owner_around_the_grant(world, people):
+    from governance.accounts.models import User
+
+    system = carols_system(world, people)
+    admin = User.objects.create_superuser(email="ops@annex.test", password="x" * 12)
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/admin/register/aisystem/{system.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="business_owner"' not in page.content.decode()
+    assert 'name="technical_owner"' not in page.content.decode()
