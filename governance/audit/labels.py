@@ -18,6 +18,8 @@ ACTION_LABELS = {
     "system.archived": "Archived",
     "system.restored": "Restored",
     "system.classified": "Screened and classified (EU AI Act)",
+    "system.law_change_flagged": "Flagged for review: a new version of the law changes its result",
+    "system.reclassified_for_law_change": "Classified again under a new version of the law",
     "model.created": "Added a model",
     "model.updated": "Edited a model",
     "model.archived": "Archived a model",
