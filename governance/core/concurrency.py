@@ -213,47 +213,69 @@ class VersionedForm(forms.Form):
                 changed.append(name)
         return changed
 
-    def show_conflict(self, exc: StaleWrite, current_initial: dict, *, by: str = "") -> list:
-        """Refuse a stale save in the form: say so on top, show the values now beside the fields
-        someone else changed, and rebase the form on the stored version so that saving again
-        (after review) applies the user's input over it. Return the changed fields.
+    def show_conflict(
+        self, exc: StaleWrite, current_initial: dict, *, by: str = "", what: str = ""
+    ) -> list:
+        """Refuse a stale save in the form, losing nothing. Return the fields changed meanwhile.
+
+        Say so on top; beside each field someone else changed, show its value now. Where only
+        they changed a field, the form takes their value; where both did, the user's input
+        stays and saving again keeps it. The form is rebased on the stored version, so the
+        next save goes through unless someone writes again.
         """
         changed = self.changed_meanwhile(current_initial)
+        mine = set(self.changed_data)
         who = by or "Someone else"
-        what = exc.current._meta.verbose_name
+        what = what or str(exc.current._meta.verbose_name)
+        summary = f"{who} saved this {what} while you were editing it. Nothing of yours was saved"
         if changed:
             labels = ", ".join(str(self.fields[n].label).lower() for n in changed)
-            self.add_error(
-                None,
-                f"{who} saved this {what} while you were editing it and changed: {labels}. "
-                "Nothing of yours was saved yet: your input is still below. Check the values "
-                "now shown beside those fields, then save again to apply your input over them.",
+            summary += (
+                f" yet. They changed: {labels}; their values are shown beside those fields. "
+                "Review them and save again."
             )
         else:
-            self.add_error(
-                None,
-                f"{who} saved this {what} while you were editing it. Nothing of yours was saved "
-                "yet: your input is still below. Save again to apply it.",
-            )
+            summary += " yet: your input is still below. Save again to apply it."
+        self.add_error(None, summary)
         for name in changed:
             shown = display_value(self.fields[name], current_initial[name]) or "(empty)"
-            self.add_error(name, f"Changed meanwhile by {by or who.lower()}: now “{shown}”.")
-        self._rebase(current_initial, exc.current_version)
+            if name in mine:
+                message = (
+                    f"{who} changed this meanwhile to “{shown}”. You entered something else: "
+                    "saving again keeps yours."
+                )
+            else:
+                message = f"{who} changed this meanwhile to “{shown}”: the form now shows it."
+            self.add_error(name, message)
+        self._rebase(current_initial, exc.current_version, adopt=set(changed) - mine)
         return changed
 
-    def _rebase(self, current_initial: dict, version: int) -> None:
+    def _rebase(self, current_initial: dict, version: int, *, adopt=()) -> None:
+        """Start the form from the stored values; take them as input for the fields in `adopt`."""
         data = self.data.copy()
         for name, field in self.fields.items():
             if name == LOCK_FIELD or name not in current_initial:
                 continue
-            key = self.add_initial_prefix(name)
-            value = field.prepare_value(current_initial[name])
-            if isinstance(value, list | tuple):
-                data.setlist(key, ["" if v is None else str(v) for v in value])
-            else:
-                data[key] = "" if value is None else str(value)
+            _put(data, self.add_initial_prefix(name), field, current_initial[name], hidden=True)
+            if name in adopt:
+                _put(data, self.add_prefix(name), field, current_initial[name])
         data[LOCK_FIELD] = str(version)
         self.data = data
+
+
+def _put(data, key: str, field, value, *, hidden: bool = False) -> None:
+    """Write a value into form data as a browser would submit it for this field."""
+    if isinstance(field, forms.BooleanField) and not hidden:
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+        return
+    prepared = field.prepare_value(value)
+    if isinstance(prepared, list | tuple):
+        data.setlist(key, ["" if v is None else str(v) for v in prepared])
+    else:
+        data[key] = "" if prepared is None else str(prepared)
 
 
 def display_value(field, value) -> str:

@@ -30,9 +30,11 @@ from governance.register.forms import AIModelForm, SystemForm, VendorForm
 from governance.register.models import (
     AffectedPersons,
     AIModel,
+    AISystem,
     LifecycleStage,
     OperatorRole,
     RiskTier,
+    Vendor,
 )
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
@@ -111,9 +113,17 @@ def _last_editor(request, obj) -> str:
     return event.actor.display_name if event.actor else event.actor_label
 
 
+WHAT = {AISystem: "AI system", AIModel: "model", Vendor: "vendor"}
+
+
 def _refuse_stale(request, form, exc: StaleWrite, current_initial: dict) -> None:
     """Keep the user's input, say the save was refused, show the values stored now."""
-    form.show_conflict(exc, current_initial, by=_last_editor(request, exc.current))
+    form.show_conflict(
+        exc,
+        current_initial,
+        by=_last_editor(request, exc.current),
+        what=WHAT.get(type(exc.current), ""),
+    )
 
 
 def _filter_values(filterset) -> dict:

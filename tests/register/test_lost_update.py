@@ -299,15 +299,36 @@ def test_a_stale_web_form_is_refused_and_shows_the_other_officers_change(world, 
     assert form["name"].value() == "Alice's name"
     assert fresh(system).name == "CV screener"
     assert fresh(system).description == "Officer's text"
-    # Saving again (after review) applies Alice's input over the version she has now seen.
-    again = dict(data)
-    again["row_version"] = form.data["row_version"]
-    again["initial-description"] = form.data["initial-description"]
-    again["description"] = "Officer's text"
-    response = alice.post(url, again)
+    # The other change is now in the form (Alice had not touched the description), so saving
+    # again as shown keeps both.
+    assert form["description"].value() == "Officer's text"
+    response = alice.post(url, form.data)
     assert response.status_code == 302
     stored = fresh(system)
     assert (stored.name, stored.description) == ("Alice's name", "Officer's text")
+
+
+def test_when_both_changed_a_field_the_users_input_stays_and_wins_on_the_next_save(
+    world, member_of
+):
+    officer = member_of(world.acme, Role.COMPLIANCE_OFFICER)
+    system = make_system(world)
+    url = f"/o/acme/register/systems/{system.uuid}/edit/"
+    alice = Client()
+    alice.force_login(world.alice)
+    data, _ = _post_form(alice, url)
+    with scopes_disabled():
+        services.update_system(
+            system=fresh(system), acting=officer, data={"name": "Officer's name"}
+        )
+    data["name"] = "Alice's name"
+    response = alice.post(url, data)
+    form = response.context["form"]
+    assert "You entered something else" in form.errors["name"][0]
+    assert form["name"].value() == "Alice's name"
+    assert fresh(system).name == "Officer's name"
+    assert alice.post(url, form.data).status_code == 302
+    assert fresh(system).name == "Alice's name"
 
 
 @pytest.mark.parametrize("kind", ["model", "vendor"])
