@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from compliance.assessments.selectors import assessments_of
 from compliance.documents import selectors, services
 from compliance.documents.kinds import KINDS
 from compliance.documents.models import Document, DocumentStatus, EvidencePack
@@ -23,6 +24,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     system = serializers.UUIDField(source="system.uuid", read_only=True, allow_null=True)
     model = serializers.UUIDField(source="ai_model.uuid", read_only=True, allow_null=True)
+    assessment = serializers.UUIDField(source="assessment.uuid", read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -33,6 +35,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "number",
             "system",
             "model",
+            "assessment",
             "subject_label",
             "status",
             "error",
@@ -67,13 +70,15 @@ class DocumentRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=sorted(KINDS))
     system = serializers.UUIDField(required=False)
     model = serializers.UUIDField(required=False)
+    assessment = serializers.UUIDField(required=False)
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
             raise serializers.ValidationError({k: ["Unknown field."] for k in sorted(unknown)})
         organization = self.context["organization"]
-        for key, queryset in (("system", systems_of), ("model", models_of)):
+        lookups = (("system", systems_of), ("model", models_of), ("assessment", assessments_of))
+        for key, queryset in lookups:
             if key in attrs:
                 found = queryset(organization).filter(uuid=attrs[key]).first()
                 if found is None:
@@ -118,7 +123,8 @@ class DocumentViewSet(
         summary="Request a document",
         description="Queues the build of a new version and answers 202 at once. Kinds: "
         + ", ".join(f"`{k}`" for k in sorted(KINDS))
-        + ". System documents take `system`, the model card takes `model` (their ids). "
+        + ". System documents take `system`, the model card takes `model`, reports take "
+        "`assessment` (or `system`, meaning its newest fitting assessment). "
         "A document that does not apply is refused with 400 and the reason.",
         request=DocumentRequestSerializer,
         responses={202: DocumentSerializer},
@@ -140,6 +146,7 @@ class DocumentViewSet(
                 kind=data["kind"],
                 system=data.get("system"),
                 ai_model=data.get("model"),
+                assessment=data.get("assessment"),
             )
         except ValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc

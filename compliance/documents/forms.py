@@ -2,6 +2,7 @@
 
 from django import forms
 
+from compliance.assessments.selectors import assessments_of
 from compliance.documents.kinds import KINDS
 from compliance.documents.models import OrganizationDetails
 from governance.register.selectors import models_of, systems_of
@@ -15,6 +16,9 @@ class DocumentRequestForm(forms.Form):
     model = forms.ModelChoiceField(
         queryset=None, required=False, label="Model", to_field_name="uuid"
     )
+    assessment = forms.ModelChoiceField(
+        queryset=None, required=False, label="Assessment", to_field_name="uuid"
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,6 +27,10 @@ class DocumentRequestForm(forms.Form):
         self.fields["model"].queryset = models_of(organization).order_by("name")
         self.fields["system"].help_text = "For system cards and registration data."
         self.fields["model"].help_text = "For model cards."
+        self.fields["assessment"].queryset = assessments_of(organization).order_by("-created_at")
+        self.fields[
+            "assessment"
+        ].help_text = "For reports: gap analysis, Statement of Applicability, FRIA."
 
 
 class OrganizationDetailsForm(forms.ModelForm):

@@ -4,9 +4,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from compliance.documents.renderers.common import Built
+from compliance.documents.renderers.declaration import build_declaration, why_not_declared
 from compliance.documents.renderers.model_card import build_model_card
 from compliance.documents.renderers.registration import build_registration_data, why_not_registered
+from compliance.documents.renderers.reports import (
+    build_fria,
+    build_gap_report,
+    build_statement_of_applicability,
+    why_not_fria,
+    why_not_gap_report,
+    why_not_soa,
+)
 from compliance.documents.renderers.system_card import build_system_card
+from compliance.documents.renderers.technical import (
+    build_technical_documentation,
+    why_not_technical,
+)
 
 
 def _always(_subject) -> str | None:
@@ -59,6 +72,60 @@ register_kind(
         build_registration_data,
         refusal=why_not_registered,
         description="Annex VIII Section A, B or C, as the classification requires (Art. 49).",
+    )
+)
+
+register_kind(
+    DocumentKind(
+        "declaration_of_conformity",
+        "EU declaration of conformity",
+        "system",
+        build_declaration,
+        refusal=why_not_declared,
+        description="Annex V, ready to sign: high-risk systems you provide, once a gap "
+        "analysis is approved (Art. 47).",
+    )
+)
+register_kind(
+    DocumentKind(
+        "technical_documentation",
+        "Technical documentation",
+        "system",
+        build_technical_documentation,
+        refusal=why_not_technical,
+        description="Annex IV draft from the register, classification, gap analysis and "
+        "evidence, with what is missing per section (Art. 11).",
+    )
+)
+register_kind(
+    DocumentKind(
+        "fria",
+        "Fundamental rights impact assessment",
+        "assessment",
+        build_fria,
+        refusal=why_not_fria,
+        description="Art. 27 assessment and its notification to the market surveillance authority.",
+    )
+)
+register_kind(
+    DocumentKind(
+        "gap_report",
+        "Gap-analysis report",
+        "assessment",
+        build_gap_report,
+        refusal=why_not_gap_report,
+        description="Scores by article or clause, gaps, evidence and remediation actions.",
+    )
+)
+register_kind(
+    DocumentKind(
+        "statement_of_applicability",
+        "Statement of Applicability",
+        "assessment",
+        build_statement_of_applicability,
+        refusal=why_not_soa,
+        description="ISO/IEC 42001 Annex A controls: applicable or not, why, and how far "
+        "implemented.",
     )
 )
 

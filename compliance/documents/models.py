@@ -42,7 +42,14 @@ class Document(models.Model):
     ai_model = models.ForeignKey(
         AIModel, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
-    # Subjects of other apps (assessments) are referenced by their public id.
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    # The subject's public id (system, model or assessment): numbers versions per subject.
     subject_ref = models.CharField(max_length=64, blank=True)
     subject_label = models.CharField(max_length=300)
     number = models.PositiveIntegerField(default=1)

@@ -13,7 +13,12 @@ def documents_for_member(membership):
     )
     if membership.can(Action.VIEW_REGISTER):
         return queryset
-    # Board members and auditors get documents through their own grants (reports, packs).
+    # Auditors read the reports of the approved assessments they were granted.
+    from compliance.assessments.access import reads_granted_only
+    from compliance.assessments.selectors import assessments_for_member
+
+    if reads_granted_only(membership):
+        return queryset.filter(assessment__in=assessments_for_member(membership).values("pk"))
     return queryset.none()
 
 

@@ -25,7 +25,34 @@ def lease_seconds() -> int:
     return getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 30
 
 
-def _subject(kind, *, system, ai_model, subject_ref):
+def _assessment_for(kind, system, organization):
+    """Resolve a report asked for by system to that system's newest fitting assessment."""
+    from compliance.assessments.models import Assessment
+
+    wanted = {
+        "fria": {"kind": "fria", "system": system},
+        "gap_report": {"kind": "gap_analysis", "system": system},
+        "statement_of_applicability": {"framework__slug": "iso-42001"},
+    }[kind.key]
+    return (
+        Assessment.objects.filter(organization=organization, **wanted)
+        .select_related("framework")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _subject(kind, *, system, ai_model, assessment, organization):
+    if kind.subject == "assessment":
+        if assessment is None and (system is not None or kind.key == "statement_of_applicability"):
+            assessment = _assessment_for(kind, system, organization)
+            if assessment is None:
+                raise ValidationError(
+                    {"assessment": f"There is no assessment to make a {kind.label.lower()} of."}
+                )
+        if assessment is None:
+            raise ValidationError({"assessment": "Choose the assessment this report is about."})
+        return assessment, str(assessment.uuid), assessment.title
     if kind.subject == "system":
         if system is None:
             raise ValidationError({"system": "Choose the AI system this document is about."})
@@ -34,34 +61,39 @@ def _subject(kind, *, system, ai_model, subject_ref):
         if ai_model is None:
             raise ValidationError({"model": "Choose the model this document is about."})
         return ai_model, str(ai_model.uuid), str(ai_model)
-    raise ValidationError({"kind": f"{kind.label} is not available yet."})
+    raise ValidationError({"kind": f"{kind.label} is not available."})
 
 
-def request_document(*, organization, actor, kind: str, system=None, ai_model=None) -> Document:
+def request_document(
+    *, organization, actor, kind: str, system=None, ai_model=None, assessment=None
+) -> Document:
     """Queue a new version of a document, or refuse with the reason it does not apply."""
     spec = KINDS.get(kind)
     if spec is None:
         raise ValidationError({"kind": f"Unknown document kind {kind!r}."})
-    subject, ref, label = _subject(spec, system=system, ai_model=ai_model, subject_ref=None)
+    subject, ref, label = _subject(
+        spec, system=system, ai_model=ai_model, assessment=assessment, organization=organization
+    )
     reason = spec.refusal(subject)
     if reason:
         raise ValidationError({spec.subject: reason})
     for _ in range(3):
         try:
             with transaction.atomic():
-                return _create(organization, actor, spec, system, ai_model, ref, label)
+                return _create(organization, actor, spec, subject, ref, label)
         except IntegrityError:
             continue  # another request took the same number at the same moment: take the next
     raise ValidationError({"kind": "Too many requests for this document at once; try again."})
 
 
-def _create(organization, actor, spec, system, ai_model, ref, label) -> Document:
+def _create(organization, actor, spec, subject, ref, label) -> Document:
     last = Document.objects.filter(kind=spec.key, subject_ref=ref).aggregate(n=Max("number"))
     document = Document.objects.create(
         organization=organization,
         kind=spec.key,
-        system=system if spec.subject == "system" else None,
-        ai_model=ai_model if spec.subject == "model" else None,
+        system=subject if spec.subject == "system" else None,
+        ai_model=subject if spec.subject == "model" else None,
+        assessment=subject if spec.subject == "assessment" else None,
         subject_ref=ref,
         subject_label=label[:300],
         number=(last["n"] or 0) + 1,
@@ -113,7 +145,7 @@ def run_build(document_id: int) -> str:
     if attempt is None:
         return "skipped"
     document = Document.objects.select_related(
-        "organization", "system", "ai_model", "organization__document_details"
+        "organization", "system", "ai_model", "assessment", "organization__document_details"
     ).get(pk=document_id)
     try:
         built = KINDS[document.kind].build(document)

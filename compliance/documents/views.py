@@ -26,7 +26,8 @@ def document_list(request, org_slug):
     can_generate = membership.can(Action.GENERATE_DOCUMENTS) and membership.can(
         Action.VIEW_REGISTER
     )
-    initial = {k: request.GET.get(k) for k in ("kind", "system", "model") if request.GET.get(k)}
+    keys = ("kind", "system", "model", "assessment")
+    initial = {k: request.GET.get(k) for k in keys if request.GET.get(k)}
     form = DocumentRequestForm(organization=request.organization, initial=initial)
     page = Paginator(selectors.documents_for_member(membership), 50).get_page(
         request.GET.get("page")
@@ -56,6 +57,7 @@ def document_request(request, org_slug):
                 kind=form.cleaned_data["kind"],
                 system=form.cleaned_data["system"],
                 ai_model=form.cleaned_data["model"],
+                assessment=form.cleaned_data["assessment"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -19,9 +19,9 @@ HIGH_RISK_PROVIDER = {
 
 
 def pdf_text(content: bytes) -> str:
-    """Return the text of every page of a PDF (the text must be extractable)."""
+    """Return the text of every page of a PDF (it must be extractable), spaces collapsed."""
     reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 @pytest.fixture
