@@ -148,7 +148,7 @@ class AssessmentViewSet(ReadAssessmentsMixin, viewsets.GenericViewSet):
     def responses(self, request, *args, **kwargs):
         """The assessment's items and answers, paginated, in reading order."""
         assessment = self.get_object()
-        qs = selectors.responses_for_page(assessment)
+        qs = selectors.response_rows(assessment)
         obligation = request.query_params.get("obligation")
         if obligation:
             qs = qs.filter(requirement__obligation=obligation[:40])

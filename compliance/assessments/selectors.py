@@ -1,6 +1,6 @@
 """Reads of assessments, organisation first; a foreign, missing or hidden one is a 404."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -30,7 +30,12 @@ def assessments_for_member(membership):
         granted = get_objects_for_user(
             membership.user, VIEW_PERM, klass=qs, accept_global_perms=False
         )
-        return granted.filter(status=AssessmentStatus.APPROVED)
+        # A grant's period ends access by itself, before the beat task removes the permission.
+        from compliance.documents.grants import ended_grant_assessments
+
+        return granted.filter(status=AssessmentStatus.APPROVED).exclude(
+            pk__in=ended_grant_assessments(membership)
+        )
     return qs.none()
 
 
@@ -77,14 +82,44 @@ def live_responses(assessment):
     )
 
 
-def responses_for_page(assessment):
-    """Return the assessment's live responses with what the questionnaire shows: fixed queries."""
+def response_rows(assessment):
+    """The assessment's live responses with their item, group, owner and answerer (a query)."""
     return (
         live_responses(assessment)
         .select_related("requirement", "requirement__parent", "owner", "answered_by")
-        .annotate(open_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES)))
+        .defer(
+            "requirement__text",
+            "requirement__guidance",
+            "requirement__typical_evidence",
+            "requirement__condition",
+            "requirement__parent__text",
+            "requirement__parent__question",
+            "requirement__parent__guidance",
+            "requirement__parent__typical_evidence",
+            "requirement__parent__condition",
+            "requirement__parent__choices",
+        )
         .order_by("order")
     )
+
+
+def responses_for_page(assessment) -> list:
+    """Return the assessment's live responses with what the questionnaire shows: two queries.
+
+    Each response carries `open_actions` (its open remediation actions), counted in a second
+    query rather than a GROUP BY over every response column.
+    """
+    rows = list(response_rows(assessment))
+    links = RemediationAction.responses.through.objects.filter(
+        response__assessment=assessment,
+        remediationaction__status__in=OPEN_ACTION_STATUSES,
+    )
+    counts: dict[int, int] = {}
+    for response_id in links.values_list("response_id", flat=True):
+        counts[response_id] = counts.get(response_id, 0) + 1
+    for r in rows:
+        r.open_actions = counts.get(r.pk, 0)
+    return rows
 
 
 def get_response(assessment, response_uuid) -> Response:

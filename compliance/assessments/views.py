@@ -89,6 +89,7 @@ def _questionnaire_context(request, assessment, flt):
     responses = list(selectors.responses_for_page(assessment))
     evidence = evidence_by_response(assessment.organization, [r.pk for r in responses])
     suggested = suggested_evidence(assessment.organization, responses)
+    members = list(members_of(assessment.organization).select_related("user"))
     groups, overall = presentation.build_groups(
         responses,
         evidence=evidence,
@@ -96,15 +97,16 @@ def _questionnaire_context(request, assessment, flt):
         flt=flt,
         membership=membership,
         can_answer=can_answer,
+        urls=presentation.Urls(assessment.organization.slug, assessment, members),
     )
     return {
+        "csrf_input": presentation.csrf_input(request),
         "assessment": assessment,
         "groups": groups,
         "overall": overall,
         "filter": flt,
         "filters": presentation.FILTERS,
         "shown": sum(g.shown for g in groups),
-        "members": list(members_of(assessment.organization).select_related("user")),
         "status_choices": presentation.STATUS_CHOICES,
         "implementation_choices": presentation.IMPLEMENTATION_CHOICES,
         "maturity_choices": presentation.MATURITY_CHOICES,
@@ -123,12 +125,14 @@ def assessment_detail(request, org_slug, assessment_uuid):
     flt = request.GET.get("filter", "")
     flt = flt if flt in presentation.FILTERS else ""
     context = _questionnaire_context(request, assessment, flt)
+    presentation.render_items(context["groups"], context, context["csrf_input"])
     return render(request, "assessments/detail.html", context)
 
 
 def _item_context(request, assessment, response, **extra):
     evidence = evidence_by_response(assessment.organization, [response.pk])
     suggested = suggested_evidence(assessment.organization, [response])
+    members = list(members_of(assessment.organization).select_related("user"))
     groups, _ = presentation.build_groups(
         [response],
         evidence=evidence,
@@ -136,11 +140,12 @@ def _item_context(request, assessment, response, **extra):
         flt="",
         membership=request.membership,
         can_answer=can_answer,
+        urls=presentation.Urls(assessment.organization.slug, assessment, members),
     )
     return {
+        "csrf_input": presentation.csrf_input(request),
         "item": groups[0].items[0],
         "assessment": assessment,
-        "members": list(members_of(assessment.organization).select_related("user")),
         "status_choices": presentation.STATUS_CHOICES,
         "implementation_choices": presentation.IMPLEMENTATION_CHOICES,
         "maturity_choices": presentation.MATURITY_CHOICES,
