@@ -2,7 +2,6 @@
 
 import threading
 from collections import OrderedDict
-
 from dataclasses import dataclass, field
 
 from django.middleware.csrf import get_token
