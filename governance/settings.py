@@ -197,6 +197,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Evidence files (compliance.evidence): size limit, and the STORAGES alias they are kept in
+# (add e.g. an S3-compatible "evidence" entry to STORAGES and point this at it).
+EVIDENCE_MAX_BYTES = env_int("ANNEX_EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+EVIDENCE_STORAGE_ALIAS = env("ANNEX_EVIDENCE_STORAGE", "default")
 
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -147,6 +147,34 @@ def _framework(world):
     return "internal-ai-policy"
 
 
+def _grant(world):
+    """bob (auditor) granted an approved assessment of alice's organisation."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.assessments.models import Assessment
+    from compliance.catalogue.services import ensure_shipped_catalogues
+    from compliance.documents.models import AuditorGrant
+
+    with scopes_disabled():
+        ensure_shipped_catalogues()
+        from compliance.catalogue.selectors import get_framework
+
+        assessment = Assessment.objects.create(
+            organization=world.acme,
+            framework=get_framework(world.acme, "iso-42001"),
+            title="Approved ISO assessment",
+            status="approved",
+        )
+        return AuditorGrant.objects.create(
+            organization=world.acme,
+            auditor=world.bob_membership,
+            assessment=assessment,
+            ends_at=timezone.now() + timedelta(days=3),
+        ).uuid
+
+
 OBJECT_KWARGS = {
     "member_uuid": lambda world: world.bob_membership.uuid,
     # An organisation's own catalogue framework (compliance.catalogue web and API).
@@ -174,6 +202,8 @@ OBJECT_KWARGS = {
     "document_uuid": lambda world: _document(world),
     # An evidence pack alice asked for (compliance.documents).
     "pack_uuid": lambda world: _pack(world),
+    # An auditor grant of alice's organisation (compliance.documents).
+    "grant_uuid": lambda world: _grant(world),
     # DRF routers name the detail keyword after lookup_field; their objects are of the
     # router's basename, resolved in API_BASENAME_OBJECTS.
 }

@@ -181,3 +181,44 @@ class EvidencePack(models.Model):
     @property
     def filename(self) -> str:
         return f"evidence-pack-{self.as_of.isoformat()}-{str(self.uuid)[:8]}.zip"
+
+
+class AuditorGrant(models.Model):
+    """An auditor's read access to one approved assessment, for a period (ISO/IEC 42001 9.2).
+
+    The grant row is the record; django-guardian's `view_assessment` permission is what the
+    assessment selectors check. Both end together: revoked by hand or when `ends_at` passes.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="auditor_grants"
+    )
+    auditor = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.CASCADE, related_name="auditor_grants"
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="auditor_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [
+            models.Index(fields=["organization", "auditor"], name="grant_org_auditor"),
+            models.Index(fields=["revoked_at", "ends_at"], name="grant_open_ends"),
+        ]
+
+    def __str__(self):
+        return f"{self.auditor} → {self.assessment}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.ends_at > timezone.now()

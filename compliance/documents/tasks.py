@@ -51,3 +51,12 @@ def build_pack(*, organization, pack_id: int) -> str:
         pack = EvidencePack.objects.get(pk=pack_id)
         services.fail(pack, pack.attempts, "The pack took too long to build.")
         return "failed"
+
+
+@shared_task(name="compliance.documents.tasks.expire_auditor_grants")
+def expire_auditor_grants() -> int:
+    """Beat: end auditors' grants whose period is over."""
+    from compliance.documents.grants import expire_grants
+
+    with scopes_disabled():
+        return expire_grants()

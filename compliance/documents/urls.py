@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.documents import pack_views, views
+from compliance.documents import grant_views, pack_views, views
 
 app_name = "documents"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.document_list, name="document-list"),
     path("request/", views.document_request, name="document-request"),
     path("legal-details/", views.details_edit, name="details"),
+    path("auditors/", grant_views.grant_list, name="grant-list"),
+    path("auditors/<uuid:grant_uuid>/revoke/", grant_views.grant_revoke, name="grant-revoke"),
     path("packs/", pack_views.pack_list, name="pack-list"),
     path("packs/<uuid:pack_uuid>/", pack_views.pack_detail, name="pack-detail"),
     path("packs/<uuid:pack_uuid>/download/", pack_views.pack_download, name="pack-download"),

@@ -27,6 +27,23 @@ ACTION_LABELS = {
     "vendor.updated": "Edited a vendor",
     "vendor.archived": "Archived a vendor",
     "register.imported": "Imported systems from a spreadsheet",
+    "assessment.created": "Started an assessment",
+    "assessment.updated_to_classification": "Brought an assessment up to date",
+    "assessment.start": "Started answering an assessment",
+    "assessment.submit": "Submitted an assessment for review",
+    "assessment.return": "Returned an assessment for changes",
+    "assessment.approve": "Approved and locked an assessment",
+    "assessment.reopen": "Reopened an approved assessment",
+    "assessment.fria_notification": "Recorded the FRIA notification (Art. 27(3))",
+    "response.answered": "Answered an assessment item",
+    "action.created": "Planned a remediation action",
+    "action.updated": "Updated a remediation action",
+    "evidence.created": "Added evidence",
+    "evidence.updated": "Edited evidence",
+    "evidence.version_added": "Uploaded a new version of evidence",
+    "evidence.linked": "Attached evidence to an item",
+    "evidence.unlinked": "Detached evidence from an item",
+    "evidence.downloaded": "Downloaded evidence",
 }
 
 
