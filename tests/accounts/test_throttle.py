@@ -39,6 +39,15 @@ def test_many_failures_from_one_address_never_block_a_correct_password(
     assert client.session["_auth_user_id"] == str(world.alice.pk)
 
 
+def test_twenty_failures_behind_the_proxy_leave_everyone_else_signing_in(world, client, password):
+    """The finding, with the default settings: 20 failures from one address locked everyone."""
+    for n in range(20):
+        sign_in(client, f"colleague{n}@acme.test", "wrong")
+    assert sign_in(client, "bob@acme.test", password).status_code == 302
+    client.post("/accounts/logout/")
+    assert sign_in(client, "alice@acme.test", password).status_code == 302
+
+
 def test_an_account_locks_after_its_own_failures_from_any_address(world, client, password, limits):
     for n in range(3):
         sign_in(client, "alice@acme.test", "wrong", address=f"203.0.113.{n + 1}")
