@@ -156,6 +156,9 @@ def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) ->
     return system
 
 
+BULK_CLEAN_EXCLUDE = ["organization", "created_by", "vendor", "business_owner", "technical_owner"]
+
+
 class ItemInvalid(Exception):
     """One item of a bulk creation is invalid; `index` says which, `error` what."""
 
@@ -200,8 +203,10 @@ def create_systems(*, organization, acting, items: list[tuple[dict, list, list]]
                 )
         system = AISystem(organization=organization, created_by=acting.user, **data)
         try:
-            # uuid4 ids do not collide; skipping the uniqueness query saves one per row.
-            system.full_clean(exclude=["organization", "created_by"], validate_unique=False)
+            # uuid4 ids do not collide; skipping the uniqueness query saves one per row. The
+            # related records were checked above (members, this organisation's rows): asking
+            # the database again whether each exists would cost a query per row and owner.
+            system.full_clean(exclude=BULK_CLEAN_EXCLUDE, validate_unique=False)
         except ValidationError as exc:
             raise ItemInvalid(index, exc) from exc
         systems.append(system)
