@@ -470,12 +470,14 @@ def set_two_factor_requirement(
                 "(Your account → Two-factor sign-in), so you keep access."
             }
         )
-    old = Organization.objects.select_for_update().get(pk=organization.pk).require_two_factor
+    current = lock_row(organization)
+    old = current.require_two_factor
     organization.require_two_factor = required
     if old == required:
         return organization
-    # One column: a concurrent rename keeps its change.
-    Organization.objects.filter(pk=organization.pk).update(require_two_factor=required)
+    # One column: a concurrent rename keeps its change; the version moves on (ETag).
+    save_changes(current, {"require_two_factor": required})
+    organization.row_version = current.row_version
     record_event(
         organization=organization,
         actor=acting.user,
