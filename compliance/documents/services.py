@@ -21,8 +21,10 @@ MAX_ATTEMPTS = 3
 
 
 def lease_seconds() -> int:
-    """How long a job's claim on its row lasts: past the hard time limit, when it must be dead."""
-    return getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 30
+    """How long a job's claim on its row lasts: past the hard time limit (the job is dead by
+    then) and before the broker's visibility timeout (the redelivered job finds it lapsed)."""
+    fallback = getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 30
+    return int(getattr(settings, "OUTBOX_LEASE", fallback))
 
 
 def _assessment_for(kind, system, organization):
