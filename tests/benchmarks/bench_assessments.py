@@ -130,16 +130,18 @@ def _time(label, n, call, budget=None):
     with CaptureQueriesContext(connection) as queries:
         call()
     count = len(queries)
-    timings = []
+    timings, cpu = [], []
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         call()
         timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     median = statistics.median(timings)
     p95 = statistics.quantiles(timings, n=20)[-1] if n >= 20 else max(timings)
     over = budget is not None and median >= budget
     flag = "  OVER BUDGET" if over else ""
-    print(f"{label:46} {median:9.1f} {p95:8.1f} {count:8}{flag}", flush=True)
+    cpu_median = statistics.median(cpu)
+    print(f"{label:46} {median:9.1f} {p95:8.1f} {cpu_median:8.1f} {count:8}{flag}", flush=True)
     return over
 
 
@@ -200,7 +202,8 @@ def run(n: int, systems: int) -> int:
         item = Response.objects.filter(assessment=big).order_by("order")[150]
     client = Client()
     client.force_login(owner)
-    print(f"\n{'measure':46} {'median ms':>9} {'p95 ms':>8} {'queries':>8}")
+    # Wall time is the budget; CPU time (this process) shows the cost on a busy machine.
+    print(f"\n{'measure':46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>8} {'queries':>8}")
     over = measure(client, big, item, n, "300 items")
     started = time.perf_counter()
     build_systems(org, membership, systems)
