@@ -27,6 +27,7 @@ def screenings() -> list[dict]:
         {},
         {"annex_iii": ["annex_iii_4_a"], "profiling": True},
         {"annex_iii": ["annex_iii_1_a", "annex_iii_5_b"], "public_service_deployer": True},
+        {"annex_iii": ["annex_iii_5_a"], "public_authority": True},
         {"annex_iii": ["annex_iii_2"], "art_6_3_conditions": ["a", "d"]},
         {"annex_i": {"legislation": "medical_devices", "third_party_conformity_assessment": True}},
         {"annex_i": {"legislation": "machinery", "third_party_conformity_assessment": True}},
