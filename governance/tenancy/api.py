@@ -161,7 +161,10 @@ class MyOrganizationsView(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Membership._base_manager.none()
         token = self.request.auth
-        memberships = selectors.memberships_for_user(self.request.user)
+        # Only where the caller's role may use the API (a board member's list is empty).
+        memberships = [
+            m for m in selectors.memberships_for_user(self.request.user) if m.can(Action.USE_API)
+        ]
         if hasattr(token, "organization_id"):
             memberships = [m for m in memberships if m.organization_id == token.organization_id]
         return memberships

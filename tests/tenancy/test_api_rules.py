@@ -38,6 +38,15 @@ def test_a_browser_session_uses_the_api_only_when_the_role_allows_it(world, memb
         assert "does not use the API" in response.json()["error"]["message"]
 
 
+def test_the_organisations_list_leaves_out_those_where_the_role_may_not_use_the_api(
+    world, member_of
+):
+    board = member_of(world.acme, Role.BOARD)
+    member_of(world.globex, Role.CONTRIBUTOR, user=board.user)
+    response = signed_in(board.user).get("/api/v1/organizations/")
+    assert [m["organization"]["slug"] for m in response.json()] == ["globex"]
+
+
 def test_a_token_whose_account_may_not_use_the_api_is_refused(world, api_token):
     token, secret = api_token(world.acme, world.alice_membership, scope="read")
     client = Client()
