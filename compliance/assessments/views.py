@@ -238,6 +238,15 @@ def _first_error(errors: dict) -> str:
     return "Not saved."
 
 
+DONE_MESSAGES = {
+    "start": "Started.",
+    "submit": "Submitted for review.",
+    "return": "Returned for changes.",
+    "approve": "Approved and locked.",
+    "reopen": "Reopened; the approved version stays viewable.",
+}
+
+
 @require_POST
 def assessment_transition(request, org_slug, assessment_uuid):
     _require_read(request.membership)
@@ -254,7 +263,7 @@ def assessment_transition(request, org_slug, assessment_uuid):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Done: the assessment moved on.")
+        messages.success(request, DONE_MESSAGES.get(request.POST.get("action"), "Done."))
     return redirect(_detail_url(org_slug, assessment))
 
 
