@@ -25,9 +25,12 @@ IPv6 addresses are counted per /64, what one subscriber is usually given.
 
 import hashlib
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger("annex.security")
 
 ACCOUNT_LOCKED = (
     "Too many failed sign-in attempts for this account. Wait 15 minutes, or reset your password "
@@ -60,13 +63,15 @@ def _count(key: str) -> int:
     return cache.get(key, 0)
 
 
-def _hit(key: str) -> None:
+def _hit(key: str) -> int:
     window = settings.LOGIN_RATE_WINDOW
-    if not cache.add(key, 1, window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
 
 
 def account_locked(email: str) -> bool:
@@ -81,8 +86,12 @@ def address_limited(request) -> bool:
 
 def record_failure(request, email: str) -> None:
     """Count a failed password or code against the account and the client address."""
-    _hit(_account(email))
-    _hit(_address(request))
+    account_key = _account(email)
+    if _hit(account_key) == settings.LOGIN_RATE_LIMIT:
+        # For the operators: which account (by its key, not its email) and from where.
+        logger.warning("sign-in locked: %s from %s", account_key, client_address(request))
+    if _hit(_address(request)) == settings.LOGIN_ADDRESS_LIMIT:
+        logger.warning("sign-in failures limited for address %s", client_address(request))
 
 
 def record_address_failure(request) -> None:

@@ -174,3 +174,11 @@ def test_a_password_reset_unlocks_a_locked_account(world, client, limits):
     new = "a much longer passphrase 42"
     client.post(form_url, {"new_password1": new, "new_password2": new})
     assert sign_in(client, "alice@acme.test", new).status_code == 302
+
+
+def test_operators_are_told_when_an_account_locks(world, client, limits, caplog):
+    with caplog.at_level("WARNING", logger="annex.security"):
+        for _ in range(3):
+            sign_in(client, "alice@acme.test", "wrong")
+    assert [r.getMessage() for r in caplog.records if "sign-in locked" in r.getMessage()]
+    assert "alice@acme.test" not in caplog.text
