@@ -62,3 +62,50 @@ def save_details(*, organization, actor, data: dict, expected_version: int) -> O
 
 def _clean(data: dict) -> dict:
     return {k: (data.get(k) or "").strip() for k in FIELDS}
+
+
+FACT_FIELDS = (
+    "harmonised_standards",
+    "notified_body",
+    "certificate",
+    "member_states",
+    "instructions_url",
+)
+
+
+def save_system_facts(*, system, actor, data: dict, expected_version: int):
+    """Write the system's declaration and registration facts, refusing a stale save."""
+    from compliance.documents.models import SystemDocumentFacts
+
+    clean = {k: (data.get(k) or "").strip() for k in FACT_FIELDS}
+    with transaction.atomic():
+        current = SystemDocumentFacts.objects.select_for_update().filter(system=system).first()
+        if current is None:
+            if expected_version != 0:
+                raise ValidationError("These facts were deleted meanwhile; reload the page.")
+            current = SystemDocumentFacts.objects.create(
+                organization=system.organization, system=system, **clean
+            )
+            changes = {k: [None, v] for k, v in clean.items() if v}
+        else:
+            if current.row_version != expected_version:
+                raise ValidationError(
+                    "Someone else saved these facts meanwhile. Review their change and save again."
+                )
+            changes = {
+                k: [getattr(current, k), v] for k, v in clean.items() if getattr(current, k) != v
+            }
+            if changes:
+                SystemDocumentFacts.objects.filter(pk=current.pk).update(
+                    **{k: v[1] for k, v in changes.items()}, row_version=F("row_version") + 1
+                )
+                current.refresh_from_db()
+        if changes:
+            record_event(
+                organization=system.organization,
+                actor=actor,
+                action="documents.system_facts_changed",
+                obj=system,
+                changes=changes,
+            )
+    return current

@@ -4,7 +4,7 @@ from django import forms
 
 from compliance.assessments.selectors import assessments_of
 from compliance.documents.kinds import KINDS
-from compliance.documents.models import OrganizationDetails
+from compliance.documents.models import OrganizationDetails, SystemDocumentFacts
 from governance.register.selectors import models_of, systems_of
 
 
@@ -53,3 +53,18 @@ class OrganizationDetailsForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "representative": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class SystemFactsForm(forms.ModelForm):
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = SystemDocumentFacts
+        fields = [
+            "harmonised_standards",
+            "notified_body",
+            "certificate",
+            "member_states",
+            "instructions_url",
+        ]
+        widgets = {"harmonised_standards": forms.Textarea(attrs={"rows": 4})}

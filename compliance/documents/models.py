@@ -222,3 +222,38 @@ class AuditorGrant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.ends_at > timezone.now()
+
+
+class SystemDocumentFacts(models.Model):
+    """Facts only the declaration and the registration need (Annex V points 6-7, Annex VIII A)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    system = models.OneToOneField(AISystem, on_delete=models.CASCADE, related_name="document_facts")
+    harmonised_standards = models.TextField(
+        blank=True,
+        help_text=_(
+            "Harmonised standards or common specifications applied, one per line (Annex V "
+            "point 6), or the other solutions used where none applies."
+        ),
+    )
+    notified_body = models.CharField(
+        max_length=300, blank=True, help_text=_("Name and identification number (Annex V 7).")
+    )
+    certificate = models.CharField(
+        max_length=300, blank=True, help_text=_("Certificate type, number and expiry date.")
+    )
+    member_states = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("Member States where placed on the market or in service (Annex VIII A.10)."),
+    )
+    instructions_url = models.URLField(
+        blank=True, help_text=_("Electronic instructions for use (Annex VIII A.12).")
+    )
+    row_version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organization="organization")
+
+    def __str__(self):
+        return f"Document facts of {self.system}"

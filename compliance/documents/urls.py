@@ -28,6 +28,11 @@ urlpatterns = [
         name="model-card-toolkit",
     ),
     path(
+        "systems/<uuid:system_uuid>/facts/",
+        views.system_facts_edit,
+        name="system-facts",
+    ),
+    path(
         "systems/<uuid:system_uuid>/registration.json",
         views.registration_export,
         name="registration-json",

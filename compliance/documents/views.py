@@ -8,8 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.documents import selectors, services
-from compliance.documents.details import save_details
-from compliance.documents.forms import DocumentRequestForm, OrganizationDetailsForm
+from compliance.documents.details import save_details, save_system_facts
+from compliance.documents.forms import (
+    DocumentRequestForm,
+    OrganizationDetailsForm,
+    SystemFactsForm,
+)
 from compliance.documents.kinds import KINDS
 from compliance.documents.models import DocumentStatus
 from compliance.documents.renderers.model_card import huggingface_readme, model_card_toolkit_json
@@ -157,3 +161,28 @@ def details_edit(request, org_slug):
             return redirect("documents:details", org_slug)
     current = selectors.details_of(request.organization)
     return render(request, "documents/details_form.html", {"form": form, "current": current})
+
+
+@require_action(Action.EDIT_REGISTER)
+def system_facts_edit(request, org_slug, system_uuid):
+    system = get_system(request.organization, system_uuid)
+    facts = getattr(system, "document_facts", None)
+    form = SystemFactsForm(
+        request.POST or None,
+        instance=facts,
+        initial={"row_version": facts.row_version if facts else 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_system_facts(
+                system=system,
+                actor=request.user,
+                data={k: v for k, v in form.cleaned_data.items() if k != "row_version"},
+                expected_version=form.cleaned_data["row_version"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Saved. New declarations and registration data use them.")
+            return redirect("documents:system-facts", org_slug, system.uuid)
+    return render(request, "documents/system_facts_form.html", {"form": form, "system": system})

@@ -200,3 +200,21 @@ def test_auditors_read_the_reports_of_assessments_granted_to_them_only(world, cl
         return client.get(url).status_code
 
     assert (status(report), status(hidden), status(system_card)) == (200, 404, 404)
+
+
+def test_declaration_facts_fill_annex_v_points_6_and_7_and_refuse_a_stale_save(
+    world, client, make_system
+):
+    from django.urls import reverse
+
+    system = make_system(screening=HIGH_RISK_PROVIDER)
+    _details(world)
+    _approve(world, _assess(world, system=system))
+    client.force_login(world.alice)
+    url = reverse("documents:system-facts", args=["acme", system.uuid])
+    data = {"harmonised_standards": "EN ISO/IEC 23894:2024", "row_version": 0}
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, {**data, "harmonised_standards": "Other"})
+    assert b"Someone else saved" in stale.content
+    document, text = _request(world, "declaration_of_conformity", system=system)
+    assert "EN ISO/IEC 23894:2024" in text and "Still missing" not in text

@@ -64,8 +64,13 @@ def _other_acts(system) -> str:
     return f"{legislation.label} ({legislation.act})" if legislation else ""
 
 
+def system_facts(system):
+    return getattr(system, "document_facts", None)
+
+
 def declaration_data(system) -> dict:
     details = getattr(system.organization, "document_details", None)
+    extra = system_facts(system)
     facts = classification_facts(system) or {}
     assessment = approved_gap_analysis(system)
     provider = ""
@@ -91,12 +96,12 @@ def declaration_data(system) -> dict:
             provider,
             "Annex V point 2",
         ),
-        field_row("6. Harmonised standards or common specifications", "", "Annex V point 6"),
         field_row(
-            "7. Notified body and certificate",
-            "" if "notified" in route.lower() else f"Not applicable: {route or 'internal control'}",
-            "Annex V point 7",
+            "6. Harmonised standards or common specifications",
+            extra.harmonised_standards if extra else "",
+            "Annex V point 6",
         ),
+        _notified_body_row(route, extra),
         field_row("8. Place of issue", details.signing_place if details else "", "Annex V point 8"),
         field_row(
             "8. Signatory (name and function)",
@@ -127,6 +132,17 @@ def declaration_data(system) -> dict:
         "issued_on": timezone.localdate(),
         "missing": missing_of(rows),
     }
+
+
+def _notified_body_row(route: str, extra) -> dict:
+    """Annex V point 7: owed where a notified body took part (Annex VII, or the product's law)."""
+    internal = route and "notified" not in route.lower() and "product" not in route.lower()
+    if internal:
+        return field_row(
+            "7. Notified body and certificate", f"Not applicable: {route}", "Annex V point 7"
+        )
+    value = ", ".join(x for x in ((extra.notified_body, extra.certificate) if extra else ()) if x)
+    return field_row("7. Notified body and certificate", value, "Annex V point 7")
 
 
 def build_declaration(document) -> Built:

@@ -66,6 +66,7 @@ def _party(details, organization) -> str:
 
 
 def _section_a(system, details, facts) -> list[dict]:
+    extra = getattr(system, "document_facts", None)
     rows = [
         field_row(
             "A.1 Provider name, address and contact",
@@ -86,13 +87,39 @@ def _section_a(system, details, facts) -> list[dict]:
         field_row("A.5 Intended purpose", system.intended_purpose, "Annex VIII A.5"),
         field_row("A.6 Information used and operating logic", system.description, "Annex VIII A.6"),
         field_row("A.7 Status", _STATUS.get(system.lifecycle_stage, ""), "Annex VIII A.7"),
-        field_row("A.10 Member States", "", "Annex VIII A.10"),
-        field_row("A.11 EU declaration of conformity", "", "Annex VIII A.11, Art. 47"),
-        field_row("A.12 Electronic instructions for use", "", "Annex VIII A.12"),
+        field_row("A.10 Member States", extra.member_states if extra else "", "Annex VIII A.10"),
+        field_row("A.11 EU declaration of conformity", _declaration(system), "Annex VIII A.11"),
+        field_row(
+            "A.12 Electronic instructions for use",
+            extra.instructions_url if extra else "",
+            "Annex VIII A.12",
+        ),
     ]
-    if facts.get("conformity_route") and "notified" in (facts["conformity_route"] or "").lower():
-        rows.insert(6, field_row("A.8 Notified-body certificate", "", "Annex VIII A.8"))
+    route = (facts.get("conformity_route") or "").lower()
+    if "notified" in route or "product" in route:
+        certificate = ", ".join(
+            x for x in ((extra.notified_body, extra.certificate) if extra else ()) if x
+        )
+        rows.insert(6, field_row("A.8 Notified-body certificate", certificate, "Annex VIII A.8"))
     return rows
+
+
+def _declaration(system) -> str:
+    from compliance.documents.models import Document, DocumentStatus
+
+    latest = (
+        Document.objects.filter(
+            organization=system.organization,
+            kind="declaration_of_conformity",
+            subject_ref=str(system.uuid),
+            status=DocumentStatus.DONE,
+        )
+        .order_by("-number")
+        .first()
+    )
+    if latest is None:
+        return ""
+    return f"Version {latest.number}, {latest.finished_at:%d %B %Y}, SHA-256 {latest.sha256}"
 
 
 def _section_b(system, details, facts) -> list[dict]:

@@ -40,7 +40,8 @@ def _render(document, assessment, *, title, template, extra=None) -> Built:
         "data_version": data_version(data),
     }
     pdf = render_pdf(template, context)
-    name = f"{slugify(document.kind)}-{slugify(assessment.title)[:50] or 'assessment'}.pdf"
+    kind = document.kind.replace("_", "-")
+    name = f"{kind}-{slugify(assessment.title)[:50] or 'report'}.pdf"
     return Built(pdf, name, "application/pdf", data)
 
 
