@@ -137,3 +137,42 @@ def test_the_create_page_builds_an_assessment(client, world, classified):
     assert client.get(out["Location"]).status_code == 200
     bad = client.post(url, {"framework": "eu-ai-act", "system": ""})
     assert "one AI system" in bad.content.decode()
+
+
+def test_a_fria_page_shows_why_it_is_owed_and_keeps_the_msa_notification(client, world, classified):
+    from compliance.assessments import services
+
+    from .conftest import screening
+
+    system = classified(
+        screening("deployer", annex_iii=["annex_iii_5_b"], public_service_deployer=True)
+    )
+    with scopes_disabled():
+        fria = services.create_assessment(
+            organization=world.acme,
+            acting=world.alice_membership,
+            framework_slug="eu-ai-act",
+            system=system,
+            kind="fria",
+        )
+    client.force_login(world.alice)
+    page = client.get(_url("detail", fria)).content.decode()
+    assert "Why a FRIA is owed" in page and "annex_iii_5_b" in page
+    client.post(
+        _url("notification", fria),
+        {"authority": "", "notified_on": "2026-11-01", "version": fria.version},
+    )
+    fria.refresh_from_db()
+    assert fria.notification == {}
+    client.post(
+        _url("notification", fria),
+        {
+            "authority": "Bundesnetzagentur",
+            "notified_on": "2026-11-01",
+            "reference": "MSA-42",
+            "version": fria.version,
+        },
+    )
+    fria.refresh_from_db()
+    assert fria.notification["authority"] == "Bundesnetzagentur"
+    assert fria.notification["notified_on"] == "2026-11-01"

@@ -29,6 +29,7 @@ SCREENINGS = [
     {"role": "provider", "annex_iii": ["annex_iii_4_a"], "profiling": True},
     {"role": "deployer", "annex_iii": ["annex_iii_4_a"], "profiling": True},
     {"role": "provider", "annex_iii": ["annex_iii_5_b"]},
+    {"role": "provider", "annex_iii": ["annex_iii_1_a"]},
     {"role": "deployer", "annex_iii": ["annex_iii_5_b"], "public_service_deployer": True},
 ]
 
