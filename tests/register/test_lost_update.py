@@ -400,3 +400,24 @@ def test_threads_patching_different_fields_lose_nothing_on_postgres(world, api_t
 def test_models_and_vendors_have_the_lock_counter_under_one_name():
     for model in (AISystem, AIModel, Vendor):
         assert model._meta.get_field("row_version").default == 1
+
+
+def test_a_put_with_a_stale_if_match_is_refused_and_restore_too(world, client, token):
+    vendor = make_vendor(world)
+    patch(client, f"/vendors/{vendor.uuid}/", {"country": "FR"}, token)
+    response = client.put(
+        f"{BASE}/vendors/{vendor.uuid}/",
+        {"name": "Replaced"},
+        content_type="application/json",
+        HTTP_IF_MATCH='"1"',
+        **token,
+    )
+    assert response.status_code == 412
+    assert fresh(vendor).name == "TalentCo"
+    system = make_system(world)
+    client.delete(f"{BASE}/systems/{system.uuid}/", **token)
+    response = client.post(f"{BASE}/systems/{system.uuid}/restore/", HTTP_IF_MATCH='"1"', **token)
+    assert response.status_code == 412
+    assert fresh(system).archived_at is not None
+    response = client.post(f"{BASE}/systems/{system.uuid}/restore/", HTTP_IF_MATCH='"2"', **token)
+    assert response.status_code == 200 and response["ETag"] == '"3"'
