@@ -116,3 +116,15 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def shipped_catalogues(db):
+    """The shipped catalogues (EU AI Act, ISO/IEC 42001), loaded if missing.
+
+    The data migration loads them into the test database; a transactional test (browser,
+    live server) empties every table afterwards, so tests that need them ask for this fixture.
+    """
+    from compliance.catalogue.services import ensure_shipped_catalogues
+
+    ensure_shipped_catalogues()

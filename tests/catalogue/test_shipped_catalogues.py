@@ -24,7 +24,7 @@ def _engine_codes() -> set[str]:
 
 
 @pytest.fixture
-def eu(db):
+def eu(shipped_catalogues):
     return get_framework(None, "eu-ai-act")
 
 
@@ -183,7 +183,7 @@ def test_the_art_50_common_items_come_with_any_art_50_duty(eu):
 
 
 @pytest.fixture
-def iso(db):
+def iso(shipped_catalogues):
     return get_framework(None, "iso-42001")
 
 
