@@ -1,5 +1,7 @@
 """The REST API's common parts: one error shape, pagination, the organisation-scoped base view."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -77,6 +79,30 @@ def exception_handler(exc, context):
     return response
 
 
+UNKNOWN_FIELD = "This field is not known here; check its spelling against the API schema."
+
+
+def reject_unknown_fields(serializer, data) -> None:
+    """Raise a 400 naming every key of ``data`` that ``serializer`` has no field for.
+
+    DRF ignores unknown keys, so a misspelt field ("intended_purpose" as "intended_purpse") would
+    be dropped silently on create while the screening endpoints refuse it: one rule everywhere.
+    """
+    if not isinstance(data, Mapping) or getattr(serializer, "many", False):
+        return
+    unknown = sorted(str(key) for key in data if key not in serializer.fields)
+    if unknown:
+        raise exceptions.ValidationError({key: [UNKNOWN_FIELD] for key in unknown})
+
+
+class RejectUnknownFieldsMixin:
+    """Serializer mixin: refuse keys the serializer does not define, naming each one."""
+
+    def to_internal_value(self, data):
+        reject_unknown_fields(self, data)
+        return super().to_internal_value(data)
+
+
 class OrganizationScopedMixin:
     """Base for API views under /api/v1/o/<org_slug>/.
 
@@ -129,6 +155,13 @@ class OrganizationScopedMixin:
             self._scope.__exit__(None, None, None)
             self._scope = None
         return response
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs:
+            # Every create and update through a generic view: unknown fields are a 400.
+            reject_unknown_fields(serializer, kwargs["data"])
+        return serializer
 
     @property
     def organization(self):

@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.core.api import OrganizationScopedMixin, error_body
+from governance.core.api import OrganizationScopedMixin, RejectUnknownFieldsMixin, error_body
 from governance.register import imports, selectors
 from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
 from governance.register.models import AIModel
@@ -47,7 +47,7 @@ class RowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class SystemImportRequestSerializer(serializers.Serializer):
+class SystemImportRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     file = serializers.FileField(help_text="A CSV or XLSX file, up to 5 MB and 10,000 rows.")
     mapping = serializers.JSONField(
         required=False, binary=True,
@@ -108,7 +108,7 @@ SYSTEM_IMPORT_ERROR = _error_schema("SystemImportError", {
 })  # fmt: skip
 
 
-class ModelCardRequestSerializer(serializers.Serializer):
+class ModelCardRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     file = serializers.FileField(
         required=False, help_text="Multipart: a Hugging Face README.md or a Model Card Toolkit "
         "JSON file, up to 1 MB."
@@ -139,7 +139,9 @@ class ModelCardRequestSerializer(serializers.Serializer):
 
 
 class ImportedModelSerializer(serializers.ModelSerializer):
-    vendor = serializers.UUIDField(source="vendor.uuid", default=None, read_only=True)
+    vendor = serializers.UUIDField(
+        source="vendor.uuid", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AIModel

@@ -40,3 +40,83 @@ def test_a_read_only_token_may_evaluate_a_screening_which_writes_nothing(world, 
 
     assert response.status_code == 200
     assert response.json()["schema"] == "eu-ai-act-classification/1"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/systems/", {"name": "A", "intended_purpose": "B", "intended_purpse": "typo"}),
+        ("/models/", {"name": "A", "licence_typo": "MIT"}),
+        ("/vendors/", {"name": "A", "colour": "red"}),
+    ],
+)
+def test_an_unknown_field_on_create_is_a_400_naming_it(world, client, api_token, path, body):
+    auth = bearer(api_token, world, "read_write")
+
+    response = client.post(BASE + path, body, content_type="application/json", **auth)
+
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    (unknown,) = set(body) - {"name", "intended_purpose"}
+    assert list(fields) == [unknown] and "not known" in fields[unknown][0]
+
+
+def test_an_unknown_field_on_update_is_a_400_and_changes_nothing(world, client, api_token):
+    auth = bearer(api_token, world, "read_write")
+    created = client.post(
+        BASE + "/vendors/", {"name": "A"}, content_type="application/json", **auth
+    ).json()
+
+    response = client.patch(
+        f"{BASE}/vendors/{created['id']}/",
+        {"name": "B", "nmae": "C"},
+        content_type="application/json",
+        **auth,
+    )
+
+    assert response.status_code == 400 and "nmae" in response.json()["error"]["fields"]
+    assert client.get(f"{BASE}/vendors/{created['id']}/", **auth).json()["name"] == "A"
+
+
+def test_read_only_fields_sent_back_are_still_accepted(world, client, api_token):
+    auth = bearer(api_token, world, "read_write")
+    created = client.post(
+        BASE + "/vendors/", {"name": "A"}, content_type="application/json", **auth
+    ).json()
+
+    response = client.put(
+        f"{BASE}/vendors/{created['id']}/",
+        {**created, "name": "B"},
+        content_type="application/json",
+        **auth,
+    )
+
+    assert response.status_code == 200, response.json()
+
+
+def test_the_model_card_import_refuses_unknown_fields_and_documents_a_null_vendor(
+    world, client, api_token
+):
+    auth = bearer(api_token, world, "read_write")
+    url = BASE + "/imports/model-card/"
+    card = "---\nlicense: mit\n---\n# my-model\n"
+
+    unknown = client.post(url, {"text": card, "dryrun": True}, "application/json", **auth)
+    created = client.post(url, {"text": card}, "application/json", **auth)
+    schema = client.get("/api/v1/schema/", {"format": "json"}, **auth).json()
+
+    assert unknown.status_code == 400 and "dryrun" in unknown.json()["error"]["fields"]
+    assert created.status_code == 201 and created.json()["model"]["vendor"] is None
+    vendor = schema["components"]["schemas"]["ImportedModel"]["properties"]["vendor"]
+    assert vendor.get("nullable") is True
+
+
+def test_every_operation_documents_the_house_error_shape(world, client, api_token):
+    auth = bearer(api_token, world, "read")
+
+    schema = client.get("/api/v1/schema/", {"format": "json"}, **auth).json()
+
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            for status in ("400", "401", "403", "404"):
+                assert status in operation["responses"], (method, path, status)
