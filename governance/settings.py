@@ -284,6 +284,11 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "compliance.documents.models.DocumentStatus",
         "FrameworkKindEnum": "compliance.catalogue.models.FrameworkKind",
     },
+    # Every operation documents the house error shape under the statuses it can answer with.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.core.schema.add_error_responses",
+    ],
 }
 
 # Celery. The embedded default needs no server: a real worker process on the filesystem
