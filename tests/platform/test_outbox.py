@@ -227,7 +227,7 @@ def test_admins_see_an_undelivered_invitation_and_why(world, client, settings):
     assert outbox.deliver_email(row.pk) == "failed"
     client.force_login(world.alice)
     page = client.get("/o/acme/members/").content.decode()
-    assert "Not delivered" in page and "ConnectionRefusedError" in page
+    assert "Email not delivered" in page and "ConnectionRefusedError" in page
 
 
 def test_a_hung_mail_server_times_out_instead_of_holding_the_worker(world, settings):
