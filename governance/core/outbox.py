@@ -85,8 +85,13 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_LEASE)
 
 
+# The web process stamps a new row and a worker on another host claims it: tolerate clocks that
+# differ by a few seconds, or the first job would find the row "not due" and leave it to beat.
+CLOCK_SKEW = timedelta(seconds=5)
+
+
 def _claimable(now) -> Q:
-    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+    return Q(status=Status.PENDING, next_attempt_at__lte=now + CLOCK_SKEW) | Q(
         status=Status.SENDING, claimed_at__lte=now - _lease()
     )
 

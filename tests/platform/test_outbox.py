@@ -264,3 +264,12 @@ def test_a_link_voided_by_a_new_secret_key_fails_with_a_reason(world, settings):
     settings.SECRET_KEY = "another-key-" + "x" * 50
     assert outbox.deliver_email(row.pk) == "failed"
     assert "invite the person again" in _row(row).last_error and mail.outbox == []
+
+
+def test_a_row_stamped_by_a_web_server_with_a_clock_a_little_ahead_is_taken_at_once(world):
+    _invitation, _secret, row = _invite(world)
+    with scopes_disabled():
+        OutboundEmail.objects.filter(pk=row.pk).update(
+            next_attempt_at=timezone.now() + timedelta(seconds=3)
+        )
+    assert outbox.deliver_email(row.pk) == "sent" and len(mail.outbox) == 1
