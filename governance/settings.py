@@ -239,7 +239,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # User-facing summaries and descriptions, never developer docstrings (governance.core.schema).
+    "DEFAULT_SCHEMA_CLASS": "governance.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "governance.core.api.exception_handler",
     # JSON with bounded nesting, no duplicate keys and no NaN (governance.core.jsonparse).
     "DEFAULT_PARSER_CLASSES": [
@@ -263,7 +264,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # The sidecar's ReDoc without its CDN logo (static/vendor/redoc/README.md).
+    "REDOC_DIST": STATIC_URL + "vendor/redoc",
     "REDOC_UI_SETTINGS": {
         "theme": {
             "typography": {

@@ -129,6 +129,13 @@ class CompareClassificationsView(OrganizationScopedMixin, APIView):
 
     @extend_schema(
         summary="Compare two classification versions",
+        description=(
+            "What changed between two saved versions of a system's classification: the tier, "
+            "the answers, the obligations and the rules that moved it. `from` and `to` are two "
+            "different version numbers (in either order); a version compared with itself, or "
+            "a number that is not a whole number, is a 400; a version the system does not "
+            "have is a 404. The web page applies the same rule."
+        ),
         parameters=[
             OpenApiParameter("from", int, required=True, description="the older version"),
             OpenApiParameter("to", int, required=True, description="the newer version"),

@@ -120,3 +120,31 @@ def test_every_operation_documents_the_house_error_shape(world, client, api_toke
         for method, operation in methods.items():
             for status in ("400", "401", "403", "404"):
                 assert status in operation["responses"], (method, path, status)
+
+
+DEVELOPER_TEXT = ("Base for API views", "Binds the membership", "DRF", "viewset", "Subclasses")
+
+
+def test_every_operation_has_a_summary_and_no_developer_docstring(world, client, api_token):
+    auth = bearer(api_token, world, "read")
+
+    schema = client.get("/api/v1/schema/", {"format": "json"}, **auth).json()
+
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("summary"), (method, path)
+            description = operation.get("description", "")
+            assert not any(text in description for text in DEVELOPER_TEXT), (method, path)
+
+
+def test_redoc_loads_nothing_from_a_cdn(world, client):
+    from django.contrib.staticfiles import finders
+
+    client.force_login(world.alice)
+    page = client.get("/api/v1/redoc/").content.decode()
+    bundle = finders.find("vendor/redoc/bundles/redoc.standalone.js")
+
+    assert "/static/vendor/redoc/bundles/redoc.standalone.js" in page
+    assert "cdn." not in page
+    with open(bundle, encoding="utf-8") as fh:
+        assert "cdn.redoc.ly" not in fh.read()
