@@ -458,6 +458,7 @@ def detail(request, org_slug, system_uuid, version):
         "following": following,
         "compare_url": compare_url,
         "download_url": _url("download", org_slug, system, version=classification.version),
+        "defaulted": presentation.defaulted_rows(classification),
         "today": timezone.localdate(),
     }
     return render(request, "classification/detail.html", context)

@@ -343,3 +343,15 @@ def test_the_system_form_records_the_transitional_facts(world, client, field):
     html = client.get(edit).content.decode()
     assert f'name="{field}"' in html and "Not stated" in html
     assert 'name="significantly_changed_on"' in html
+
+
+def test_the_result_page_lists_the_answers_that_rest_on_defaults(world, client):
+    system = make_system(world)
+    classification = classify(world, system, CV)
+    client.force_login(world.alice)
+    url = reverse(
+        "classification:detail",
+        kwargs={"org_slug": "acme", "system_uuid": system.uuid, "version": classification.version},
+    )
+    html = client.get(url).content.decode()
+    assert "rest on defaults" in html and "transparency.public_interest_text" in html

@@ -182,3 +182,29 @@ def test_a_timeline_can_be_built_in_memory():
     )
     assert tl.codes == {"art_4"}
     assert tl.iso("art_4") == "2030-01-01"
+
+
+# The transitional rules of Art. 111 as data ----------------------------------------------------
+
+
+def test_the_shipped_timeline_has_a_version_and_the_four_rules_of_art_111():
+    shipped = default_timeline()
+    assert shipped.version == "2026-07-27"
+    rules = shipped.transitional
+    assert rules["annex_x"].placed_before == date(2027, 8, 2)
+    assert rules["annex_x"].complies_by == date(2030, 12, 31)
+    assert rules["legacy_high_risk"].public_authorities_by == date(2030, 8, 2)
+    assert rules["legacy_gpai_model"].placed_before == date(2025, 8, 2)
+    assert rules["legacy_gpai_model"].complies_by == date(2027, 8, 2)
+    assert set(rules["legacy_gpai_model"].codes) == {"art_53", "art_54", "art_55"}
+    assert rules["legacy_synthetic_content"].placed_before == date(2026, 8, 2)
+    assert rules["legacy_synthetic_content"].complies_by == date(2026, 12, 2)
+    assert rules["legacy_synthetic_content"].codes == ("art_50_2",)
+    assert all(rule.source.startswith("Art. 111(") for rule in rules.values())
+
+
+def test_a_malformed_transitional_date_is_refused():
+    raw = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    raw["transitional"]["annex_x"]["complies_by"] = "31/12/2030"
+    with pytest.raises(timeline.TimelineError, match="transitional.annex_x.complies_by"):
+        timeline.parse_timeline(raw)
