@@ -1,13 +1,15 @@
 """Benchmark reading one object's audit history as the audit trail grows (SQLite or PostgreSQL).
 
     python tests/benchmarks/bench_audit.py [--db sqlite|postgres] [--events 10000 40000] [-n 300]
+                                           [--before] [--analyze]
 
 For each size: a throwaway database, one organisation with that many audit events spread over
 2,000 objects of four kinds (plus a second organisation's events), then the query the detail
 pages run (`events_of(org).filter(object_id=…)[:20]`, newest first) timed N times for an object
 whose history is old (the worst case for a time-ordered scan) and one whose history is recent.
 Prints the median and p95 in milliseconds and the plan the database chose (without ANALYZE,
-as Django leaves it, unless --analyze).
+as Django leaves it, unless --analyze). `--before` swaps the history index for the one it
+replaced, to compare.
 """
 
 import argparse
@@ -65,7 +67,7 @@ def build(events: int):
     return org, objects[0][1], objects[1][1]
 
 
-def run_size(events: int, n: int, analyze: bool) -> None:
+def run_size(events: int, n: int, analyze: bool, before: bool) -> None:
     import django
     from django.core.management import call_command
     from django.db import connection
@@ -73,6 +75,13 @@ def run_size(events: int, n: int, analyze: bool) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    if before:  # the indexes as they were before audit migration 0002, for comparison
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX audit_org_object_time")
+            cursor.execute(
+                "CREATE INDEX audit_org_object ON audit_auditevent "
+                "(organization_id, object_type, object_id)"
+            )
     org, old_id, recent_id = build(events)
     if analyze:  # Django never runs ANALYZE: by default, measure the plan installations get
         with connection.cursor() as cursor:
@@ -103,6 +112,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, nargs="+", default=[10_000, 40_000])
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE before timing")
+    parser.add_argument("--before", action="store_true", help="with the indexes before 0002")
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)  # one size per process
     args = parser.parse_args()
     if args.size is None:
@@ -111,12 +121,13 @@ def main() -> int:
         for size in args.events:
             cmd = [sys.executable, __file__, "--db", args.db, "-n", str(args.n)]
             cmd += ["--analyze"] if args.analyze else []
+            cmd += ["--before"] if args.before else []
             subprocess.run([*cmd, "--size", str(size)], check=True)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         configure(args.db, Path(tmp))
         os.environ.setdefault("LOG_LEVEL", "WARNING")
-        run_size(args.size, args.n, args.analyze)
+        run_size(args.size, args.n, args.analyze, args.before)
     return 0
 
 
