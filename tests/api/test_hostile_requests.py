@@ -154,3 +154,52 @@ def test_the_web_form_refuses_an_absurd_training_compute_next_to_the_field(world
     assert "is not plausible" in response.content.decode()
     with scopes_disabled():
         assert not AIModel.objects.filter(name="Big").exists()
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan", "1e400", "-3e24", "1e40"])
+def test_a_model_card_with_impossible_training_compute_imports_with_it_left_empty(
+    world, client, auth, value
+):
+    card = f"---\nlicense: mit\ntraining_compute_flops: {value}\n---\n# big-model\n"
+
+    response = client.post(
+        BASE + "/imports/model-card/", {"text": card}, content_type="application/json", **auth
+    )
+
+    assert response.status_code == 201
+    assert response.json()["model"]["training_compute_flops"] is None
+    assert client.get(BASE + "/models/", **auth).status_code == 200
+
+
+def test_the_migration_empties_impossible_training_compute_already_stored(world, client, auth):
+    import importlib
+
+    from django.apps import apps
+
+    with scopes_disabled():
+        for name, flops in (("Inf", float("inf")), ("Neg", -1.0), ("Fine", 3e25)):
+            model = services.create_model(
+                organization=world.acme, acting=world.alice_membership, data={"name": name}
+            )
+            # Stored by the code before the check, bypassing today's validation.
+            AIModel.objects.filter(pk=model.pk).update(training_compute_flops=flops)
+    migration = importlib.import_module("governance.register.migrations.0004_pending_import")
+
+    migration.clear_impossible_training_compute(apps, None)
+
+    with scopes_disabled():
+        stored = dict(AIModel.objects.values_list("name", "training_compute_flops"))
+    assert stored == {"Inf": None, "Neg": None, "Fine": 3e25}
+    assert client.get(BASE + "/models/", **auth).status_code == 200
+
+
+def test_the_web_form_refuses_a_direction_override_in_a_name_next_to_the_field(world, client):
+    client.force_login(world.alice)
+
+    response = client.post(
+        reverse("register:vendor-create", args=["acme"]), {"name": "Talent\u202eoC"}
+    )
+
+    assert "U+202E" in response.content.decode()
+    with scopes_disabled():
+        assert not services.Vendor.objects.filter(name__startswith="Talent").exists()

@@ -693,3 +693,15 @@ def test_the_commit_makes_the_same_number_of_queries_for_10_and_100_rows(world, 
     # limit of 999 parameters per statement splits the 100 rows' inserts into a few statements
     # (on PostgreSQL the counts are equal); 90 more rows may not cost one query per row.
     assert counts[10] <= counts[100] <= counts[10] + 5, counts
+
+
+@pytest.mark.parametrize("name", ["Evil\u202egnp.exe", "Iso\u2067late", "Zero\u200bwidth"])
+def test_a_name_with_a_direction_override_or_control_character_is_a_row_error(world, name):
+    table = table_of([["Name", "Purpose"], [name, "Screen CVs"]])
+
+    preview = preview_import(organization=world.acme, table=table, mapping=auto(table))
+
+    assert not preview.ok
+    (error,) = preview.errors
+    assert (error.row_number, error.column_header) == (2, "Name")
+    assert "U+" in error.message
