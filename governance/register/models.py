@@ -171,7 +171,7 @@ class AIModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
-    # The optimistic lock (governance.core.concurrency): every write checks and bumps it.
+    # The optimistic lock, not the release (that is `version`): see governance.core.concurrency.
     row_version = lock_counter()
 
     objects = ScopedManager(organization="organization")
