@@ -11,6 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from governance.core.concurrency import StaleWrite
 from governance.tenancy.permissions import HasOrganizationAction
 from governance.tenancy.selectors import get_membership_for_user
 
@@ -47,6 +48,12 @@ def error_body(status_code: int, code: str, message: str, fields: dict | None = 
     return body
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Someone else changed this record since you read it."
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
     """Answer every API error as {"error": {"status", "code", "message", "fields"?}}."""
     if isinstance(exc, DjangoValidationError):
@@ -60,6 +67,10 @@ def exception_handler(exc, context):
         # Never Django's "No AISystem matches the given query.": it names internal models, and a
         # missing object and a foreign one must read the same.
         exc = exceptions.NotFound()
+    elif isinstance(exc, StaleWrite):
+        # A view without VersionedObjectMixin (governance.core.etags) still answers a stale
+        # write as a conflict in the house shape, never a 500.
+        exc = Conflict(str(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

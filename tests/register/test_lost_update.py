@@ -421,3 +421,12 @@ def test_a_put_with_a_stale_if_match_is_refused_and_restore_too(world, client, t
     assert fresh(system).archived_at is not None
     response = client.post(f"{BASE}/systems/{system.uuid}/restore/", HTTP_IF_MATCH='"2"', **token)
     assert response.status_code == 200 and response["ETag"] == '"3"'
+
+
+def test_a_stale_write_in_any_api_view_is_a_409_in_the_house_shape(world):
+    from governance.core.api import exception_handler
+
+    system = make_system(world)
+    response = exception_handler(StaleWrite(fresh(system), expected=7), {})
+    assert response.status_code == 409
+    assert response.data["error"]["code"] == "conflict"
