@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Generator, Iterable, Iterator
@@ -24,8 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 __all__ = [
@@ -411,7 +408,7 @@ def _choose_sheet(workbook) -> Any:
     return (visible or sheets or [None])[0]
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """Render a cell as the text a user sees, for comparing and mapping."""
     if value is None:
         return ""
@@ -447,7 +444,7 @@ def _build_table(records: Iterable[tuple[int, list[Any]]], max_rows: int, *, for
     rows: list[list[str]] = []
     row_numbers: list[int] = []
     for number, raw in records:
-        cells = [_cell_text(v) for v in raw]
+        cells = [cell_text(v) for v in raw]
         if not any(cells):
             continue
         if headers is None:
@@ -525,216 +522,17 @@ def _column(index: int) -> str:
     return get_column_letter(index + 1) if index < 18_278 else f"number {index + 1:,}"
 
 
-# --------------------------------------------------------------------------------------------
-# Column mapping
-# --------------------------------------------------------------------------------------------
+# Matching and writing live in their own modules; callers import them from here too.
+from governance.register.column_matching import suggest_mapping  # noqa: E402
+from governance.register.spreadsheet_writing import write_csv, write_xlsx  # noqa: E402
 
-# fmt: off
-_STOPWORDS = frozenset((
-    "a", "an", "the", "of", "for", "to", "in", "on", "by", "and", "or", "is", "are", "with",
-    "from", "at", "its", "this", "that", "de", "la", "le", "du", "des",
-))
-# fmt: on
-_MATCH_THRESHOLD = 0.5
-_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_TOKEN_RE = re.compile(r"[^\W_]+")
-
-
-def suggest_mapping(headers: list[str], fields: dict[str, list[str]]) -> dict[str, str | None]:
-    """Suggest a register field for each spreadsheet header, or None when nothing fits.
-
-    ``fields`` maps each field name to its synonyms. Exact matches on the normalised field name
-    or a synonym win; otherwise the best word overlap above a threshold is taken. A field is
-    given to at most one header (the best-scoring one). Repeated headers get None after the first.
-    """
-    targets = {
-        name: (_normalise(name), [n for n in map(_normalise, synonyms) if n])
-        for name, synonyms in fields.items()
-    }
-    scored: list[tuple[float, int, int, str]] = []
-    field_order = {name: i for i, name in enumerate(fields)}
-    seen_headers: set[str] = set()
-    for h_index, header in enumerate(headers):
-        if header in seen_headers:
-            continue
-        seen_headers.add(header)
-        normal = _normalise(header)
-        if not normal:
-            continue
-        for name, (own_name, synonyms) in targets.items():
-            # Synonyms score a shade below the field's own name, so "Name" beats "Title" for
-            # the field "name" when a sheet has both.
-            score = max(
-                [_similarity(normal, own_name), *(0.99 * _similarity(normal, s) for s in synonyms)]
-            )
-            if score >= _MATCH_THRESHOLD:
-                scored.append((score, h_index, field_order[name], name))
-    # Highest score first; ties go to the earlier header, then the earlier field.
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    mapping: dict[str, str | None] = {header: None for header in headers}
-    taken_fields: set[str] = set()
-    taken_headers: set[int] = set()
-    for _score, h_index, _f, name in scored:
-        if h_index in taken_headers or name in taken_fields:
-            continue
-        mapping[headers[h_index]] = name
-        taken_headers.add(h_index)
-        taken_fields.add(name)
-    return mapping
-
-
-def _normalise(text: str) -> str:
-    """Lower-case, strip accents, split camelCase and snake_case, drop punctuation."""
-    text = _CAMEL_RE.sub(" ", str(text))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ")
-    return " ".join(_TOKEN_RE.findall(text))
-
-
-def _tokens(normal: str) -> set[str]:
-    words = [w for w in normal.split() if w not in _STOPWORDS] or normal.split()
-    # Crude plural folding is enough for column headings ("owners" ~ "owner").
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
-
-
-def _similarity(header: str, candidate: str) -> float:
-    if not candidate:
-        return 0.0
-    if header == candidate:
-        return 1.0
-    if header.replace(" ", "") == candidate.replace(" ", ""):
-        return 0.98  # "e-mail" vs "email", "riskLevel" vs "risk level"
-    a, b = _tokens(header), _tokens(candidate)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 0.95
-    # Dice coefficient: "Business owner (e-mail)" still scores well against "business owner".
-    return 0.9 * 2 * len(a & b) / (len(a) + len(b))
-
-
-# --------------------------------------------------------------------------------------------
-# Writing
-# --------------------------------------------------------------------------------------------
-
-
-def write_csv(headers: list[str], rows: Iterable[list]) -> bytes:
-    """Return a UTF-8 CSV (with BOM, CRLF, every field quoted) guarded against formulas."""
-    buffer = io.StringIO(newline="")
-    # Quoting every field is part of OWASP's CSV-injection advice; the BOM makes Excel read
-    # the file as UTF-8 instead of the machine's legacy code page.
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([_export_text(h) for h in headers])
-    for row in rows:
-        writer.writerow([_export_text(v) for v in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-
-
-def _export_text(value: Any) -> str:
-    """Render a value as cell text, guarding anything that could carry user-written text."""
-    text = _plain_text(value)
-    if value is None or isinstance(value, bool | int | float | Decimal | dt.date | dt.time):
-        return text  # Python numbers and dates cannot smuggle a formula
-    return _guard(text)
-
-
-def _plain_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float):
-        return _cell_text(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_plain_text(v) for v in value)
-    return str(value)
-
-
-def _guard(value: str) -> str:
-    """Prefix a quote to text a spreadsheet would otherwise run as a formula (OWASP)."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-
-
-def write_xlsx(headers: list[str], rows: Iterable[list], *, sheet_title: str = "Register") -> bytes:
-    """Return an XLSX workbook with a bold, frozen header row and fitted column widths.
-
-    Text starting like a formula gets the same ``'`` prefix as in CSV and is always stored as
-    text. Dates, datetimes and times are stored as real Excel dates; aware datetimes are
-    converted to UTC because Excel has no time zones.
-    """
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(sheet_title)
-    widths: dict[int, int] = {}
-    bold = Font(bold=True)
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column)
-        _fit(widths, column, _set_xlsx_cell(cell, header if isinstance(header, str) else
-                                            _plain_text(header)))  # fmt: skip
-        cell.font = bold
-    last_row = 1
-    for last_row, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            _fit(widths, column, _set_xlsx_cell(sheet.cell(row=last_row, column=column), value))
-    sheet.freeze_panes = "A2"
-    if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_row}"
-    for column, width in widths.items():
-        # Widths are in characters: pad for the filter button, cap so long text stays usable.
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-    workbook.properties.creator = "Annex"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _fit(widths: dict[int, int], column: int, text: str) -> None:
-    longest = max((len(line) for line in text.split("\n")), default=0)
-    widths[column] = max(widths.get(column, 0), longest)
-
-
-def _set_xlsx_cell(cell, value: Any) -> str:
-    """Store ``value`` in ``cell`` with a native type where safe; return its display text."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)  # Excel has no NaN or infinity
-    if isinstance(value, bool | int | float | Decimal):
-        cell.value = value
-        return _cell_text(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        cell.value = value.replace(tzinfo=None)
-        cell.number_format = "hh:mm:ss"
-        return value.isoformat()
-    text = _guard(_plain_text(value))
-    # XML cannot hold most control characters (openpyxl would raise), and Excel rejects
-    # cells longer than its limit.
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if len(text) > EXCEL_CELL_LIMIT:
-        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would otherwise take "=…" as a formula or "#N/A" as an error
-    return text
-
-
-def _sheet_title(title: str) -> str:
-    # Excel sheet names: at most 31 characters, none of []:*?/\ and not blank.
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title or "").strip().strip("'")[:31].strip()
-    return cleaned or "Register"
+__all__ = [
+    "EXCEL_CELL_LIMIT",
+    "FORMULA_TRIGGERS",
+    "SpreadsheetError",
+    "Table",
+    "read_table",
+    "suggest_mapping",
+    "write_csv",
+    "write_xlsx",
+]
