@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from governance.audit.services import record_event
+from governance.audit.services import record_events
 from governance.classification import codes, rules, selectors, services, system_dates
 from governance.classification.models import Classification, LawVersion, Reassessment
 from governance.classification.timeline import Timeline, TimelineError, parse_timeline
@@ -177,42 +177,71 @@ def reassess_classification(system, classification, timeline: Timeline) -> dict:
     return {"result": new_result, "dates": new_dates, "change": change}
 
 
-@transaction.atomic
-def _record(system, classification, timeline, outcome) -> Reassessment:
-    Reassessment.objects.filter(
-        organization=system.organization, system=system, status=Reassessment.Status.OPEN
-    ).exclude(law_version=timeline.version, classification=classification).update(
-        status=Reassessment.Status.SUPERSEDED, resolved_at=timezone.now()
-    )
-    change = outcome["change"]
-    row, created = Reassessment.objects.update_or_create(
-        organization=system.organization,
-        system=system,
-        law_version=timeline.version,
-        classification=classification,
-        defaults={
+def _flag_event(system, classification, timeline, change) -> dict:
+    return {
+        "action": "system.law_change_flagged",
+        "obj": system,
+        "changes": {
+            "law_version": timeline.version,
+            "classification_version": classification.version,
+            "tier": [change["tier"]["old"], change["tier"]["new"]],
+            "added": change["added"],
+            "removed": change["removed"],
+            "dates_moved": [d["code"] for d in change["dates"]],
+        },
+    }
+
+
+def _record_batch(rows: list[tuple], timeline: Timeline) -> None:
+    """Keep the reassessments of a batch in a few queries; flag each new change (audit).
+
+    `rows` are (system, classification, outcome). An open reassessment of an earlier version
+    is superseded; one of this version is updated in place, so a second run adds nothing.
+    """
+    if not rows:
+        return
+    system_ids = [system.pk for system, _c, _o in rows]
+    Reassessment.objects.filter(system_id__in=system_ids, status=Reassessment.Status.OPEN).exclude(
+        law_version=timeline.version
+    ).update(status=Reassessment.Status.SUPERSEDED, resolved_at=timezone.now())
+    existing = {
+        (r.system_id, r.classification_id): r
+        for r in Reassessment.objects.filter(system_id__in=system_ids, law_version=timeline.version)
+    }
+    new, changed_rows, events = [], [], {}
+    for system, classification, outcome in rows:
+        change = outcome["change"]
+        fields = {
             "result": outcome["result"],
             "obligation_dates": outcome["dates"],
             "changes": change,
             "changed": change["changed"],
-        },
-    )
-    if created and change["changed"]:
-        record_event(
-            organization=system.organization,
-            actor=None,
-            action="system.law_change_flagged",
-            obj=system,
-            changes={
-                "law_version": timeline.version,
-                "classification_version": classification.version,
-                "tier": [change["tier"]["old"], change["tier"]["new"]],
-                "added": change["added"],
-                "removed": change["removed"],
-                "dates_moved": [d["code"] for d in change["dates"]],
-            },
+        }
+        row = existing.get((system.pk, classification.pk))
+        if row is not None:
+            for key, value in fields.items():
+                setattr(row, key, value)
+            changed_rows.append(row)
+            continue
+        new.append(
+            Reassessment(
+                organization_id=system.organization_id,
+                system=system,
+                classification=classification,
+                law_version=timeline.version,
+                **fields,
+            )
         )
-    return row
+        if change["changed"]:
+            event = _flag_event(system, classification, timeline, change)
+            events.setdefault(system.organization, []).append(event)
+    Reassessment.objects.bulk_create(new, batch_size=500)
+    if changed_rows:
+        Reassessment.objects.bulk_update(
+            changed_rows, ["result", "obligation_dates", "changes", "changed"], batch_size=500
+        )
+    for organization, org_events in events.items():
+        record_events(organization=organization, actor=None, events=org_events)
 
 
 def reassess_all(timeline: Timeline) -> dict:
@@ -223,14 +252,31 @@ def reassess_all(timeline: Timeline) -> dict:
     """
     counts = {"reassessed": 0, "changed": 0, "unchanged": 0}
     with scopes_disabled():
-        for system, classification in _current_classifications():
-            if classification.timeline_version == timeline.version:
-                continue
-            outcome = reassess_classification(system, classification, timeline)
-            _record(system, classification, timeline, outcome)
-            counts["reassessed"] += 1
-            counts["changed" if outcome["change"]["changed"] else "unchanged"] += 1
+        pending = []
+        for pair in _current_classifications():
+            pending.append(pair)
+            if len(pending) == BATCH:
+                _reassess_batch(pending, timeline, counts)
+                pending = []
+        _reassess_batch(pending, timeline, counts)
     return counts
+
+
+BATCH = 200
+
+
+@transaction.atomic
+def _reassess_batch(pairs, timeline: Timeline, counts: dict) -> None:
+    """Reassess a batch of systems in one transaction (one commit, not one per system)."""
+    rows = []
+    for system, classification in pairs:
+        if classification.timeline_version == timeline.version:
+            continue
+        outcome = reassess_classification(system, classification, timeline)
+        rows.append((system, classification, outcome))
+        counts["reassessed"] += 1
+        counts["changed" if outcome["change"]["changed"] else "unchanged"] += 1
+    _record_batch(rows, timeline)
 
 
 # ---------------------------------------------------------------------------------------------
