@@ -9,6 +9,7 @@ that comes from a user (API bodies, form fields, the ``classify`` command) goes 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from rest_framework.parsers import JSONParser
 
 # Real documents here (screenings, mappings, model cards) nest fewer than ten levels.
 MAX_DEPTH = 32
+MAX_INT_DIGITS = 20
 
 
 class JSONInputError(ValueError):
@@ -25,6 +27,20 @@ class JSONInputError(ValueError):
 
 def _reject_constant(name: str):
     raise JSONInputError(f"invalid JSON: {name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 overflows to infinity, which JSON cannot carry back
+        raise JSONInputError(f"invalid JSON: the number {text[:40]} is out of range")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    # No field takes an integer beyond 64 bits; Python would spend quadratic time on huge ones.
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise JSONInputError(f"invalid JSON: the number {text[:40]}… is out of range")
+    return int(text)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -47,7 +63,11 @@ def parse_json(text: str | bytes, *, max_depth: int = MAX_DEPTH, max_bytes: int 
             raise JSONInputError(f"invalid JSON: not UTF-8 text ({exc.reason})") from exc
     try:
         data = json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+            object_pairs_hook=_no_duplicate_keys,
         )
     except json.JSONDecodeError as exc:
         message = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"

@@ -203,3 +203,20 @@ def test_the_web_form_refuses_a_direction_override_in_a_name_next_to_the_field(w
     assert "U+202E" in response.content.decode()
     with scopes_disabled():
         assert not services.Vendor.objects.filter(name__startswith="Talent").exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name": "M", "evaluations": [{"metric": "acc", "value": 1e400}]}',
+        b'{"name": "M", "evaluations": [{"metric": "acc", "value": -1e999}]}',
+        b'{"name": "M", "version": ' + b"9" * 5000 + b"}",
+    ],
+    ids=["overflowing-float", "overflowing-negative", "5000-digit-integer"],
+)
+def test_numbers_json_cannot_carry_back_are_a_400_not_a_stored_infinity(world, client, auth, body):
+    response = post_raw(client, "/models/", body, auth)
+
+    assert response.status_code == 400
+    assert "out of range" in response.json()["error"]["message"]
+    assert client.get(BASE + "/models/", **auth).status_code == 200
