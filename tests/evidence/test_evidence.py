@@ -165,7 +165,10 @@ def test_evidence_once_credit_everywhere_via_the_mapping(world, gap, iso):
     with scopes_disabled():
         # ISO/IEC 42001 7.2 (competence) maps to Art. 4 (AI literacy): the group covers its items.
         mapping = Mapping.objects.get(
-            source__framework=iso.framework, source__code="7.2", target__code="art_4"
+            source__framework=iso.framework,
+            source__code="7.2",
+            target__framework=gap.framework,
+            target__code="art_4",
         )
         iso_response = Response.objects.get(assessment=iso, requirement=mapping.source)
         act_response = (
