@@ -1,14 +1,18 @@
 """Code tables of the EU AI Act screening contract, with plain-language labels.
 
 Pure data, no Django: the rules engine, the questionnaire and the web UI read the same tables, so a
-code has one label everywhere. Codes are the stable strings of the contract
-(`governance/classification/schemas/README.md`); citations refer to Regulation (EU) 2024/1689 as
-amended by Regulation (EU) 2026/1744 ("Digital Omnibus on AI").
+code has one label everywhere. The obligations' titles, citations and summaries are not written
+here: they are read from the EU AI Act catalogue (`fixtures/catalogues/eu-ai-act.yaml`), the one
+home of legal text, through `compliance.catalogue.legal_text` (no database). Codes are the
+stable strings of the contract (`governance/classification/schemas/README.md`); citations refer
+to Regulation (EU) 2024/1689 as amended by Regulation (EU) 2026/1744 ("Digital Omnibus on AI").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from compliance.catalogue import legal_text
 
 # ---------------------------------------------------------------------------------------------
 # Shapes
@@ -795,250 +799,60 @@ CONFORMITY_ROUTES: dict[str, Code] = {
 # Obligations the engine can emit (each has a timeline entry: fixtures/eu_ai_act/timeline.json)
 # ---------------------------------------------------------------------------------------------
 
-OBLIGATIONS: dict[str, Obligation] = {
-    o.code: o
-    for o in (
-        Obligation(
-            "art_4",
-            "AI literacy",
-            "Art. 4",
-            "Take measures to support the development of AI literacy of staff and others who "
-            "operate or use the system for you (no specific level is required, Art. 4(1)).",
-        ),
-        Obligation(
-            "art_5",
-            "Prohibited AI practice",
-            "Art. 5",
-            "Do not place the system on the market, put it into service or use it.",
-        ),
-        Obligation(
-            "art_6_4",
-            "Document the not-high-risk assessment",
-            "Art. 6(4)",
-            "Document why the Annex III system is not high-risk before placing it on the market, "
-            "and show it to authorities on request.",
-        ),
-        Obligation(
-            "art_9",
-            "Risk management system",
-            "Art. 9",
-            "Run a documented, continuous process to identify, evaluate and reduce risks over "
-            "the whole life cycle.",
-        ),
-        Obligation(
-            "art_10",
-            "Data and data governance",
-            "Art. 10",
-            "Use training, validation and test data that are relevant, representative and "
-            "examined for bias.",
-        ),
-        Obligation(
-            "art_11",
-            "Technical documentation",
-            "Art. 11; Annex IV",
-            "Draw up the Annex IV technical documentation before market placement and keep it "
-            "up to date.",
-        ),
-        Obligation(
-            "art_12",
-            "Record-keeping",
-            "Art. 12",
-            "Make the system log events automatically over its lifetime for traceability.",
-        ),
-        Obligation(
-            "art_13",
-            "Instructions for use",
-            "Art. 13",
-            "Give deployers clear instructions for use, including capabilities, limits and "
-            "accuracy.",
-        ),
-        Obligation(
-            "art_14",
-            "Human oversight",
-            "Art. 14",
-            "Design the system so people can understand, monitor, override and stop it.",
-        ),
-        Obligation(
-            "art_15",
-            "Accuracy, robustness and cybersecurity",
-            "Art. 15",
-            "Reach and declare appropriate accuracy, and make the system resilient to errors and "
-            "attacks.",
-        ),
-        Obligation(
-            "art_16",
-            "Obligations of providers of high-risk AI systems",
-            "Art. 16",
-            "Meet the provider duties: name and contact on the system, accessibility, proof of "
-            "conformity on request.",
-        ),
-        Obligation(
-            "art_17",
-            "Quality management system",
-            "Art. 17",
-            "Put in place a documented quality management system.",
-        ),
-        Obligation(
-            "art_18",
-            "Documentation keeping",
-            "Art. 18",
-            "Keep the technical, quality and conformity documentation for 10 years.",
-        ),
-        Obligation(
-            "art_19",
-            "Automatically generated logs",
-            "Art. 19",
-            "Keep the logs under your control for at least six months.",
-        ),
-        Obligation(
-            "art_20",
-            "Corrective actions and duty of information",
-            "Art. 20",
-            "Correct, withdraw or recall a non-conforming system and inform those concerned.",
-        ),
-        Obligation(
-            "art_21",
-            "Cooperation with authorities",
-            "Art. 21",
-            "Give authorities the information, documentation and logs they ask for.",
-        ),
-        Obligation(
-            "art_22",
-            "Authorised representative",
-            "Art. 22",
-            "A provider outside the EU appoints an EU authorised representative by written "
-            "mandate, who carries out the mandated tasks.",
-        ),
-        Obligation(
-            "art_23",
-            "Obligations of importers",
-            "Art. 23",
-            "Check conformity assessment, documentation, CE marking and representative before "
-            "placing the system on the market.",
-        ),
-        Obligation(
-            "art_24",
-            "Obligations of distributors",
-            "Art. 24",
-            "Check CE marking, declaration and instructions before making the system available.",
-        ),
-        Obligation(
-            "art_26",
-            "Obligations of deployers of high-risk AI systems",
-            "Art. 26",
-            "Use the system as instructed, assign human oversight, monitor it, keep logs and "
-            "inform workers and affected people.",
-        ),
-        Obligation(
-            "art_27",
-            "Fundamental rights impact assessment",
-            "Art. 27",
-            "Assess the impact on fundamental rights before first use and notify the market "
-            "surveillance authority.",
-        ),
-        Obligation(
-            "art_43",
-            "Conformity assessment",
-            "Art. 43",
-            "Have the system's conformity assessed before placing it on the market or putting "
-            "it into service.",
-        ),
-        Obligation(
-            "art_47",
-            "EU declaration of conformity",
-            "Art. 47; Annex V",
-            "Sign an EU declaration of conformity with the Annex V content and keep it for 10 "
-            "years.",
-        ),
-        Obligation(
-            "art_48",
-            "CE marking",
-            "Art. 48",
-            "Affix the CE marking, digitally for digital-only systems.",
-        ),
-        Obligation(
-            "art_49",
-            "Registration",
-            "Art. 49(1); Art. 49(5)",
-            "Register the provider and the Annex III system in the EU database before placing "
-            "it on the market (a critical-infrastructure system, point 2, at national level).",
-        ),
-        Obligation(
-            "art_49_2",
-            "Register the not-high-risk system",
-            "Art. 49(2); Annex VIII Section B",
-            "Register the provider and the Annex III system claimed not high-risk in the EU "
-            "database.",
-        ),
-        Obligation(
-            "art_49_3",
-            "Register the use of the high-risk system",
-            "Art. 26(8); Art. 49(3); Annex VIII Section C",
-            "As a public authority or Union body deploying an Annex III system (other than "
-            "point 2), register yourself and your use of it in the EU database before use.",
-        ),
-        Obligation(
-            "art_50_1",
-            "Tell people they are talking to AI",
-            "Art. 50(1)",
-            "Design the system so people know they are interacting with an AI system.",
-        ),
-        Obligation(
-            "art_50_2",
-            "Mark AI-generated content",
-            "Art. 50(2)",
-            "Mark synthetic audio, images, video and text in a machine-readable, detectable way.",
-        ),
-        Obligation(
-            "art_50_3",
-            "Inform people of emotion recognition",
-            "Art. 50(3)",
-            "Inform the people exposed to emotion recognition or biometric categorisation.",
-        ),
-        Obligation(
-            "art_50_4",
-            "Disclose deep fakes and AI-written news",
-            "Art. 50(4)",
-            "Disclose that deep fakes, and text on matters of public interest, are AI-generated.",
-        ),
-        Obligation(
-            "art_53",
-            "Obligations of providers of general-purpose AI models",
-            "Art. 53",
-            "Keep technical documentation, inform downstream providers, have a copyright policy "
-            "and publish a training-content summary.",
-        ),
-        Obligation(
-            "art_54",
-            "Authorised representative for a general-purpose AI model",
-            "Art. 54",
-            "A model provider outside the EU appoints an EU authorised representative before "
-            "placing the model on the market (not for an open-source model without systemic "
-            "risk, Art. 54(6)).",
-        ),
-        Obligation(
-            "art_55",
-            "Obligations for models with systemic risk",
-            "Art. 55",
-            "Evaluate and red-team the model, mitigate systemic risks, report serious incidents "
-            "and secure the model.",
-        ),
-        Obligation(
-            "art_72",
-            "Post-market monitoring",
-            "Art. 72",
-            "Collect and analyse performance data over the system's lifetime under a "
-            "post-market monitoring plan.",
-        ),
-        Obligation(
-            "art_73",
-            "Reporting serious incidents",
-            "Art. 73",
-            "Report serious incidents to the market surveillance authority within 15 days, or "
-            "faster for deaths and widespread harm.",
-        ),
-    )
-}
+# The obligation codes the engine can emit, in the contract's order. Their titles, citations and
+# summaries live in the catalogue (fixtures/catalogues/eu-ai-act.yaml), the one home of legal
+# text; they are read once per process, without the database (compliance.catalogue.legal_text).
+OBLIGATION_CODES: tuple[str, ...] = (
+    "art_4",
+    "art_5",
+    "art_6_4",
+    "art_9",
+    "art_10",
+    "art_11",
+    "art_12",
+    "art_13",
+    "art_14",
+    "art_15",
+    "art_16",
+    "art_17",
+    "art_18",
+    "art_19",
+    "art_20",
+    "art_21",
+    "art_22",
+    "art_23",
+    "art_24",
+    "art_26",
+    "art_27",
+    "art_43",
+    "art_47",
+    "art_48",
+    "art_49",
+    "art_49_2",
+    "art_49_3",
+    "art_50_1",
+    "art_50_2",
+    "art_50_3",
+    "art_50_4",
+    "art_53",
+    "art_54",
+    "art_55",
+    "art_72",
+    "art_73",
+)
+
+
+def _obligations() -> dict[str, Obligation]:
+    out = {}
+    for code in OBLIGATION_CODES:
+        text = legal_text.obligation_text(code)
+        if text is None:
+            raise LookupError(f"{code}: no group in {legal_text.EU_AI_ACT_FILE.name}")
+        out[code] = Obligation(code, text.title, text.citation, text.summary)
+    return out
+
+
+OBLIGATIONS: dict[str, Obligation] = _obligations()
 
 
 def article_sort_key(code: str) -> tuple:

@@ -27,7 +27,7 @@ def test_the_list_shows_shipped_and_own_frameworks(world, client, own_framework)
         ("internal-ai-policy", "organization"),
     }
     eu = next(r for r in body["results"] if r["slug"] == "eu-ai-act")
-    assert eu["item_count"] > 200 and eu["version"] == "2026.1"
+    assert eu["item_count"] > 200 and eu["version"] == "2026.2"
 
 
 def test_another_organizations_framework_is_not_listed_and_is_404(world, client, own_framework):
@@ -44,7 +44,7 @@ def test_another_organizations_framework_is_not_listed_and_is_404(world, client,
 def test_the_detail_pages_through_the_requirements(world, client):
     client.force_login(world.bob)  # an auditor reads the catalogues too
     body = client.get(_api("framework-detail", framework_slug="eu-ai-act") + "?page_size=20").json()
-    assert body["slug"] == "eu-ai-act" and body["versions"] == ["2026.1"]
+    assert body["slug"] == "eu-ai-act" and body["versions"] == ["2026.2"]
     page = body["requirements"]
     assert page["count"] == body["requirement_count"] and len(page["results"]) == 20
     assert page["next"] and page["results"][0]["code"] == "art_4"

@@ -238,7 +238,7 @@ def test_an_organization_cannot_take_a_shipped_slug(world):
 def test_the_command_loads_the_shipped_catalogues_idempotently(db):
     out = io.StringIO()
     call_command("load_catalogues", stdout=out)
-    assert "eu-ai-act.yaml: eu-ai-act 2026.1 unchanged" in out.getvalue()
+    assert "eu-ai-act.yaml: eu-ai-act 2026.2 unchanged" in out.getvalue()
     assert "iso-42001.yaml: iso-42001 2023.1 unchanged" in out.getvalue()
 
 
