@@ -88,6 +88,12 @@ class LawChangeViewSet(
             )
         return rows
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # Another organisation's id is a 404 whatever the method, exactly like a missing one.
+        if self.lookup_field in kwargs:
+            self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     @extend_schema(
         summary="Save the new classification",
         request=None,
