@@ -11,6 +11,7 @@ from rest_framework.routers import SimpleRouter
 
 from compliance.assessments import api as assessments_api
 from compliance.catalogue import api as catalogue_api
+from compliance.documents import api as documents_api
 from compliance.evidence import api as evidence_api
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
@@ -19,6 +20,7 @@ from governance.classification.law_api import LawChangeViewSet
 from governance.core import views as core_views
 from governance.register import api as register_api
 from governance.register import import_api as register_import_api
+from governance.risks import api as risks_api
 from governance.tenancy import api as tenancy_api
 from governance.tenancy import views as tenancy_views
 
@@ -43,7 +45,13 @@ org_router.register(
 # evidence API routes (below this line)
 org_router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
 # risks API routes (below this line)
+org_router.register("risks", risks_api.RiskViewSet, basename="risk")
+org_router.register("incidents", risks_api.IncidentViewSet, basename="incident")
 # documents API routes (below this line)
+org_router.register("documents", documents_api.DocumentViewSet, basename="document")
+org_router.register(
+    "evidence-packs", documents_api.EvidencePackViewSet, basename="evidence-pack"
+)
 
 api_urlpatterns = [
     path("organizations/", tenancy_api.MyOrganizationsView.as_view(), name="my-organizations"),
@@ -107,7 +115,9 @@ org_urlpatterns = [
     # evidence web pages (below this line)
     path("evidence/", include("compliance.evidence.urls")),
     # risks web pages (below this line)
+    path("risks/", include("governance.risks.urls")),
     # documents web pages (below this line)
+    path("documents/", include("compliance.documents.urls")),
     # dashboards web pages (below this line)
 ]
 

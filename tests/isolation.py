@@ -13,6 +13,7 @@ from governance.register import services as register_services
 from governance.tenancy import services
 from governance.tenancy.models import Invitation
 from tests.assessments import isolation_objects as assessment_objects
+from tests.risks import isolation_objects as risk_objects
 
 
 def _invitation(world):
@@ -225,5 +226,8 @@ API_BASENAME_OBJECTS = {
 # Assessments and evidence (compliance.assessments, compliance.evidence).
 OBJECT_KWARGS.update(assessment_objects.OBJECT_KWARGS)
 API_BASENAME_OBJECTS.update(assessment_objects.API_BASENAME_OBJECTS)
+# Risks and serious incidents (governance.risks).
+OBJECT_KWARGS.update(risk_objects.OBJECT_KWARGS)
+API_BASENAME_OBJECTS.update(risk_objects.API_BASENAME_OBJECTS)
 
 __all__ = ["API_BASENAME_OBJECTS", "Invitation", "OBJECT_KWARGS"]

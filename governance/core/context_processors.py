@@ -42,6 +42,15 @@ NAV_EXTENSIONS += [
     ("Compliance", "My actions", "assessments:my-actions", Action.VIEW_ORGANIZATION),
 ]
 
+NAV_EXTENSIONS += [
+    ("Compliance", "Documents", "documents:document-list", Action.DOWNLOAD_DOCUMENTS),
+]
+
+NAV_EXTENSIONS += [
+    ("Risks", "Risk register", "risks:risk-list", Action.VIEW_RISKS),
+    ("Risks", "Serious incidents", "risks:incident-list", Action.VIEW_RISKS),
+]
+
 
 def navigation(request):
     membership = getattr(request, "membership", None)

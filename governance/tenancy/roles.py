@@ -40,7 +40,10 @@ class Action(models.TextChoices):
     EDIT_ASSESSMENTS = "assessments.edit", _("Answer gap analyses and plan actions")
     REVIEW_ASSESSMENTS = "assessments.review", _("Approve and lock gap analyses")
     VIEW_GRANTED_ASSESSMENTS = "assessments.view_granted", _("Read assessments one was granted")
-    VIEW_DASHBOARDS = "dashboards.view", _("See the risk dashboards")
+    VIEW_DASHBOARDS = "dashboards.view", _("See the board dashboard")
+    VIEW_RISKS = "risks.view", _("See the AI risk register and serious incidents")
+    EDIT_RISKS = "risks.edit", _("Record risks and serious incidents")
+    REQUEST_BOARD_REPORT = "documents.board_report", _("Request the board report")
     GENERATE_DOCUMENTS = "documents.generate", _("Generate documents and evidence packs")
     DOWNLOAD_DOCUMENTS = "documents.download", _("Download documents and evidence packs")
     USE_API = "api.use", _("Use the REST API")
@@ -53,10 +56,13 @@ _READ_ALL = {
     A.VIEW_REGISTER,
     A.VIEW_ASSESSMENTS,
     A.VIEW_DASHBOARDS,
+    A.VIEW_RISKS,
     A.DOWNLOAD_DOCUMENTS,
     A.USE_API,
 }
 _COMPLIANCE = _READ_ALL | {
+    A.EDIT_RISKS,
+    A.REQUEST_BOARD_REPORT,
     A.EDIT_REGISTER,
     A.SCREEN_SYSTEMS,
     A.EDIT_ASSESSMENTS,
@@ -86,7 +92,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset(
         {A.VIEW_ORGANIZATION, A.VIEW_GRANTED_ASSESSMENTS, A.DOWNLOAD_DOCUMENTS, A.USE_API}
     ),
-    Role.BOARD: frozenset({A.VIEW_ORGANIZATION, A.VIEW_DASHBOARDS, A.DOWNLOAD_DOCUMENTS}),
+    # The board sees the dashboard and its reports, nothing else (issue 10).
+    Role.BOARD: frozenset(
+        {A.VIEW_ORGANIZATION, A.VIEW_DASHBOARDS, A.REQUEST_BOARD_REPORT, A.DOWNLOAD_DOCUMENTS}
+    ),
     # A service account's token scope narrows this further to reads for read-only tokens.
     Role.SERVICE_ACCOUNT: frozenset(
         {
@@ -96,6 +105,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.EDIT_REGISTER,
             A.SCREEN_SYSTEMS,
             A.VIEW_ASSESSMENTS,
+            A.VIEW_RISKS,
+            A.EDIT_RISKS,
             A.GENERATE_DOCUMENTS,
             A.DOWNLOAD_DOCUMENTS,
             A.USE_API,
@@ -113,6 +124,7 @@ READ_ACTIONS = frozenset(
         A.VIEW_ASSESSMENTS,
         A.VIEW_GRANTED_ASSESSMENTS,
         A.VIEW_DASHBOARDS,
+        A.VIEW_RISKS,
         A.DOWNLOAD_DOCUMENTS,
         A.USE_API,
     }

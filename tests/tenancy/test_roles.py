@@ -27,6 +27,9 @@ MATRIX = {
     "assessments.review":         (Y,    Y,    Y,  N,    N,    N,    N),
     "assessments.view_granted":   (N,    N,    N,  N,    Y,    N,    N),
     "dashboards.view":            (Y,    Y,    Y,  N,    N,    Y,    N),
+    "risks.view":                 (Y,    Y,    Y,  N,    N,    N,    Y),
+    "risks.edit":                 (Y,    Y,    Y,  N,    N,    N,    Y),
+    "documents.board_report":     (Y,    Y,    Y,  N,    N,    Y,    N),
     "documents.generate":         (Y,    Y,    Y,  N,    N,    N,    Y),
     "documents.download":         (Y,    Y,    Y,  Y,    Y,    Y,    Y),
     "api.use":                    (Y,    Y,    Y,  Y,    Y,    N,    Y),
@@ -70,6 +73,8 @@ def test_read_actions_include_no_write():
         "assessments.edit",
         "assessments.review",
         "documents.generate",
+        "documents.board_report",
+        "risks.edit",
     }
     assert not (READ_ACTIONS & writes)
     assert set(ROLE_ACTIONS) == set(Role.values)
