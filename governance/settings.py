@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "compliance.assessments.models.ActionStatus",
         "DocumentStatusEnum": "compliance.documents.models.DocumentStatus",
         "FrameworkKindEnum": "compliance.catalogue.models.FrameworkKind",
+        "LawChangeStatusEnum": "governance.classification.models.ReassessmentStatus",
     },
     # Every operation documents the house error shape under the statuses it can answer with.
     "POSTPROCESSING_HOOKS": [

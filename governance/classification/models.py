@@ -92,6 +92,12 @@ class LawVersion(models.Model):
         return f"Timeline {self.version}"
 
 
+class ReassessmentStatus(models.TextChoices):
+    OPEN = "open", "To review"
+    APPLIED = "applied", "Saved as a new version"
+    SUPERSEDED = "superseded", "Superseded by a later screening"
+
+
 class Reassessment(models.Model):
     """What a new version of the law would change in one system's current classification.
 
@@ -99,10 +105,7 @@ class Reassessment(models.Model):
     `result` as the system's next classification version.
     """
 
-    class Status(models.TextChoices):
-        OPEN = "open", "To review"
-        APPLIED = "applied", "Saved as a new version"
-        SUPERSEDED = "superseded", "Superseded by a later screening"
+    Status = ReassessmentStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
