@@ -1,7 +1,7 @@
 """Web pages for documents: request one, watch its job, download it; legal details."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from compliance.documents.renderers.model_card import huggingface_readme, model_
 from compliance.documents.renderers.registration import registration_json, why_not_registered
 from governance.core.forms import apply_service_errors
 from governance.register.selectors import get_model, get_system
+from governance.register.services import can_edit_system
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
 
@@ -163,9 +164,11 @@ def details_edit(request, org_slug):
     return render(request, "documents/details_form.html", {"form": form, "current": current})
 
 
-@require_action(Action.EDIT_REGISTER)
+@require_action(Action.VIEW_REGISTER)
 def system_facts_edit(request, org_slug, system_uuid):
     system = get_system(request.organization, system_uuid)
+    if not can_edit_system(request.membership, system):
+        raise PermissionDenied("Only those who may edit this system keep its facts.")
     facts = getattr(system, "document_facts", None)
     form = SystemFactsForm(
         request.POST or None,

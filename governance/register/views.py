@@ -43,6 +43,7 @@ PAGE_SIZE = 50
 SYSTEMIC_RISK_FLOPS = 1e25
 HISTORY_LENGTH = 20
 CLASSIFICATION_PANEL = "classification/_system_panel.html"
+DOCUMENTS_PANEL = "documents/_system_panel.html"
 # The first click on a column header sorts this way; the next click reverses it.
 FIRST_DIRECTION = {"name": "name", "tier": "tier", "updated": "-updated", "lifecycle": "lifecycle"}
 
@@ -213,6 +214,8 @@ def system_detail(request, org_slug, system_uuid):
         "classification_panel": CLASSIFICATION_PANEL
         if _has_template(CLASSIFICATION_PANEL)
         else None,
+        # The documents capability's panel, when installed.
+        "documents_panel": DOCUMENTS_PANEL if _has_template(DOCUMENTS_PANEL) else None,
     }
     return render(request, "register/system_detail.html", context)
 
