@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from governance.accounts.models import User
 from governance.tenancy.models import Membership, Organization
@@ -46,3 +47,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def auditor_expiry():
     return timezone.now() + timedelta(days=30)
+
+
+def make_system(world, name="CV screener", *, organization=None, acting=None, tags=(), **data):
+    """Add an AI system through the register's service: Alice adds it to Acme unless told.
+
+    `data` holds any further model fields; the intended purpose defaults to one naming the system.
+    """
+    from governance.register import services
+
+    data.setdefault("intended_purpose", f"{name}: what it is for.")
+    with scopes_disabled():
+        return services.create_system(
+            organization=organization or world.acme,
+            acting=acting or world.alice_membership,
+            data={"name": name, **data},
+            tags=tags,
+        )

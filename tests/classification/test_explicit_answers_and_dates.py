@@ -15,6 +15,7 @@ from governance.classification.models import Classification
 from governance.classification.tasks import roll_next_obligation_dates
 from governance.register import services as register
 from governance.register.models import AIModel, AISystem
+from tests.factories import make_system
 
 CV = {
     "schema": "eu-ai-act-screening/1",
@@ -25,15 +26,6 @@ CV = {
     "annex_iii": ["annex_iii_4_a"],
     "profiling": True,
 }
-
-
-def make_system(world, name="Talent screener", **data):
-    with scope(organization=world.acme):
-        return register.create_system(
-            organization=world.acme,
-            acting=world.alice_membership,
-            data={"name": name, "intended_purpose": "Rank job applications", **data},
-        )
 
 
 def classify(world, system, screening, **kwargs):

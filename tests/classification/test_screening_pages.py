@@ -13,6 +13,7 @@ from governance.classification.forms import NumberInvalid, parse_number
 from governance.classification.models import Classification, ScreeningDraft
 from governance.register import services as register
 from governance.tenancy.roles import Role
+from tests.factories import make_system
 
 CV = {
     "schema": "eu-ai-act-screening/1",
@@ -30,15 +31,6 @@ CHATBOT = {
     "eu_nexus": True,
     "established_in_eu": True,
 }
-
-
-def make_system(world, name="Talent screener", membership=None, **data):
-    with scope(organization=world.acme):
-        return register.create_system(
-            organization=world.acme,
-            acting=membership or world.alice_membership,
-            data={"name": name, "intended_purpose": "Rank job applications", **data},
-        )
 
 
 def classify(world, system, screening, note=""):
@@ -61,7 +53,7 @@ def draft_answers(system):
 
 @pytest.fixture
 def system(world):
-    return make_system(world)
+    return make_system(world, "Talent screener")
 
 
 @pytest.fixture

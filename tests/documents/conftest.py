@@ -5,7 +5,7 @@ from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from governance.classification import services as classification_services
-from governance.register import services as register_services
+from tests import factories
 
 HIGH_RISK_PROVIDER = {
     "schema": "eu-ai-act-screening/1",
@@ -27,17 +27,14 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 def make_system(world):
     def make(name="CV ranker", screening=None, **data):
-        with scopes_disabled():
-            system = register_services.create_system(
-                organization=world.acme,
-                acting=world.alice_membership,
-                data={"name": name, "intended_purpose": "Rank job applicants.", **data},
-            )
-            if screening:
+        data.setdefault("intended_purpose", "Rank job applicants.")
+        system = factories.make_system(world, name, **data)
+        if screening:
+            with scopes_disabled():
                 classification_services.classify_system(
                     system=system, acting=world.alice_membership, screening=screening
                 )
-            system.refresh_from_db()
-            return system
+        system.refresh_from_db()
+        return system
 
     return make

@@ -12,18 +12,10 @@ from governance.core.concurrency import StaleWrite
 from governance.register import services
 from governance.register.models import AIModel, AISystem, Vendor
 from governance.tenancy.roles import Role
+from tests.factories import make_system
 
 ROUNDS = 40
 BASE = "/api/v1/o/acme"
-
-
-def make_system(world, **data):
-    data.setdefault("name", "CV screener")
-    data.setdefault("intended_purpose", "Rank applicants.")
-    with scopes_disabled():
-        return services.create_system(
-            organization=world.acme, acting=world.alice_membership, data=data
-        )
 
 
 def make_model(world, **data):

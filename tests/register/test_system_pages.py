@@ -10,21 +10,11 @@ from governance.register import services
 from governance.register.models import AISystem
 from governance.register.spreadsheets import read_table
 from governance.tenancy.roles import Role
+from tests.factories import make_system
 
 
 def url(name, **kwargs):
     return reverse(f"register:{name}", kwargs={"org_slug": "acme", **kwargs})
-
-
-def make_system(world, name="CV screener", acting=None, organization=None, tags=(), **data):
-    data.setdefault("intended_purpose", f"{name}: what it is for.")
-    with scopes_disabled():
-        return services.create_system(
-            organization=organization or world.acme,
-            acting=acting or world.alice_membership,
-            data={"name": name, **data},
-            tags=tags,
-        )
 
 
 def form_data(**overrides):
