@@ -265,6 +265,18 @@ def reassess_all(timeline: Timeline) -> dict:
 BATCH = 200
 
 
+def refresh_all_dates() -> int:
+    """Recompute every classified system's own dates (after an upgrade); safe to run twice."""
+    done = 0
+    with scopes_disabled():
+        systems = AISystem.objects.exclude(classified_at=None).order_by("pk")
+        for system in systems.iterator(chunk_size=500):
+            with transaction.atomic():
+                services.refresh_system_dates(system)
+            done += 1
+    return done
+
+
 @transaction.atomic
 def _reassess_batch(pairs, timeline: Timeline, counts: dict) -> None:
     """Reassess a batch of systems in one transaction (one commit, not one per system)."""

@@ -252,3 +252,15 @@ def test_the_same_version_with_other_data_is_refused(tmp_path, db):
     changed = {**data, "description": "something else"}
     with pytest.raises(law_changes.LawVersionInvalid):
         law_changes.load_law_version(data=changed, timeline=timeline)
+
+
+def test_loading_fills_in_each_systems_own_dates_after_an_upgrade(world, portfolio):
+    from governance.register.models import AISystem
+
+    with scopes_disabled():
+        AISystem.objects.update(obligation_dates=[], next_obligation_date=None)
+    output = load()
+    assert "dates recomputed for 3 system(s)" in output
+    with scopes_disabled():
+        lift = AISystem.objects.get(pk=portfolio["lift"].pk)
+    assert {d["code"]: d["applies_from"] for d in lift.obligation_dates}["art_9"] == "2030-08-02"

@@ -5,7 +5,9 @@
 
 Run on upgrade. No classification is written: each classified system gets a reassessment that
 says what the new version would change, and systems whose result changes are flagged for
-review (Organisation → Law changes; GET /api/v1/o/<org>/law-changes/). Safe to run twice.
+review (Register → Law changes; GET /api/v1/o/<org>/law-changes/). Each classified system's
+own obligation dates (Art. 111) are recomputed too, which fills them in after an upgrade.
+Safe to run twice.
 A malformed file exits with status 2 and the reason on stderr.
 """
 
@@ -38,11 +40,13 @@ class Command(BaseCommand):
             with request_meta(via="command"):
                 law_changes.load_law_version(data=data, timeline=timeline, loaded_from=path)
                 counts = law_changes.reassess_all(timeline)
+                refreshed = law_changes.refresh_all_dates()
         except law_changes.LawVersionInvalid as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(EXIT_INVALID)
         self.stdout.write(
             f"Timeline version {timeline.version} loaded. Re-evaluated "
             f"{counts['reassessed']} classification(s): {counts['changed']} would change and "
-            f"are flagged for review, {counts['unchanged']} unchanged."
+            f"are flagged for review, {counts['unchanged']} unchanged. Each system's own "
+            f"dates recomputed for {refreshed} system(s)."
         )
