@@ -102,7 +102,8 @@ def _general(code: str, general: date | None, timeline: Timeline, why: str = "")
         general=general,
         applies_from=general,
         basis=source,
-        why=why or "The general date of the law: no transitional rule of Art. 111 moves it for "
+        why=why
+        or "The general date of the law: no transitional rule of Art. 111 moves it for "
         "this system.",
     )
 
