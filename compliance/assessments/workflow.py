@@ -12,6 +12,8 @@ from .models import AssessmentStatus as S
 
 _OFFICERS = frozenset({Role.OWNER, Role.ADMIN, Role.COMPLIANCE_OFFICER})
 _OWNERS = frozenset({Role.OWNER, Role.ADMIN})
+# An integration (API token) may move work along, never approve or reopen it: a person does.
+_WORKERS = _OFFICERS | {Role.SERVICE_ACCOUNT}
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,9 @@ class Move:
 
 
 MOVES: tuple[Move, ...] = (
-    Move("start", S.DRAFT, S.IN_PROGRESS, _OFFICERS, "Start"),
-    Move("submit", S.DRAFT, S.IN_REVIEW, _OFFICERS, "Submit for review"),
-    Move("submit", S.IN_PROGRESS, S.IN_REVIEW, _OFFICERS, "Submit for review"),
+    Move("start", S.DRAFT, S.IN_PROGRESS, _WORKERS, "Start"),
+    Move("submit", S.DRAFT, S.IN_REVIEW, _WORKERS, "Submit for review"),
+    Move("submit", S.IN_PROGRESS, S.IN_REVIEW, _WORKERS, "Submit for review"),
     Move("return", S.IN_REVIEW, S.IN_PROGRESS, _OFFICERS, "Return for changes"),
     # ISO/IEC 42001 9.3 and the AI Act's accountability: a reviewer approves and locks it.
     Move("approve", S.IN_REVIEW, S.APPROVED, _OFFICERS, "Approve and lock"),

@@ -105,6 +105,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.EDIT_REGISTER,
             A.SCREEN_SYSTEMS,
             A.VIEW_ASSESSMENTS,
+            # Integrations build and answer assessments; people submit, approve and reopen
+            # them (the workflow table in compliance/assessments/workflow.py).
+            A.EDIT_ASSESSMENTS,
+            A.REVIEW_ASSESSMENTS,
             A.VIEW_RISKS,
             A.EDIT_RISKS,
             A.GENERATE_DOCUMENTS,
