@@ -1,11 +1,14 @@
 """Pages outside any one organisation, and the error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 from governance.core.api import error_body
+from governance.core.landing import landing_slug
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
 from governance.tenancy.selectors import memberships_for_user
@@ -13,20 +16,31 @@ from governance.tenancy.selectors import memberships_for_user
 
 @login_required
 def home(request):
-    """Send the user to the organisation they used last, or their first one."""
+    """Send the user to the organisation they used last, or the one with the most systems."""
     memberships = memberships_for_user(request.user)
     if not memberships:
         return render(request, "core/no_organization.html")
-    slugs = {m.organization.slug for m in memberships}
-    slug = request.user.last_organization_slug
-    if slug not in slugs:
-        slug = memberships[0].organization.slug
-    return redirect("org-home", org_slug=slug)
+    return redirect("org-home", org_slug=landing_slug(request.user, memberships))
 
 
 @require_action(Action.VIEW_ORGANIZATION)
 def styleguide(request, org_slug):
+    """The design system's sample page, with invented figures: for developers only."""
+    if not (settings.DEBUG or request.user.is_staff):
+        raise Http404("No such page.")
     return render(request, "styleguide.html")
+
+
+def _way_back(request) -> dict:
+    """Where an error page's main button leads: the organisation's home, or the start page."""
+    organization = getattr(request, "organization", None)
+    if organization is not None:
+        url = reverse("org-home", kwargs={"org_slug": organization.slug})
+        return {"home_url": url, "home_label": f"Go to {organization.name}"}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return {"home_url": "/", "home_label": "Go to your organisation"}
+    return {"home_url": "/", "home_label": "Sign in"}
 
 
 def _wants_json(request) -> bool:
@@ -36,7 +50,7 @@ def _wants_json(request) -> bool:
 def page_not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", _way_back(request), status=404)
 
 
 @requires_csrf_token
@@ -44,13 +58,14 @@ def permission_denied(request, exception=None):
     if _wants_json(request):
         message = str(exception) if exception and str(exception) else "You do not have permission."
         return JsonResponse(error_body(403, "permission_denied", message), status=403)
-    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+    context = {"reason": str(exception or ""), **_way_back(request)}
+    return render(request, "403.html", context, status=403)
 
 
 def bad_request(request, exception=None):
     if _wants_json(request):
         return JsonResponse(error_body(400, "bad_request", "Bad request."), status=400)
-    return render(request, "400.html", status=400)
+    return render(request, "400.html", _way_back(request), status=400)
 
 
 def server_error(request):

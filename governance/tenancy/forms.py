@@ -26,6 +26,12 @@ class TwoFactorRequirementForm(forms.Form):
     )
 
 
+def _offer_roles(field, roles, current=None):
+    """Offer only `roles` (what the acting member may grant), plus the role held now."""
+    offered = [r for r in INVITABLE_ROLES if r in roles or r == current]
+    field.choices = [(r.value, r.label) for r in offered]
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
@@ -40,6 +46,10 @@ class InviteForm(forms.Form):
         max_value=366,
         help_text=_("Auditors only: access ends this many days after they accept."),
     )
+
+    def __init__(self, *args, roles=INVITABLE_ROLES, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_roles(self.fields["role"], roles)
 
     def clean(self):
         cleaned = super().clean()
@@ -58,6 +68,10 @@ class RoleForm(VersionedForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Auditors only: the last day of access."),
     )
+
+    def __init__(self, *args, roles=INVITABLE_ROLES, current_role=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_roles(self.fields["role"], roles, current_role)
 
     def clean(self):
         cleaned = super().clean()

@@ -18,7 +18,7 @@ from governance.audit.services import record_event
 from governance.core.concurrency import audit_changes, diff, lock_row, save_changes
 from governance.core.outbox import queue_email
 from governance.tenancy.models import ApiToken, Invitation, Membership, Organization
-from governance.tenancy.roles import Action, Role
+from governance.tenancy.roles import INVITABLE_ROLES, Action, Role
 from governance.tenancy.tokens import hash_secret, invitation_secret, new_api_token
 
 
@@ -89,10 +89,18 @@ def _require(acting: Membership, action: str) -> None:
         raise PermissionDenied(f"Your role ({acting.get_role_display()}) does not allow this.")
 
 
+def grantable_roles(acting: Membership) -> list[Role]:
+    """The roles `acting` may give a person, by invitation or role change: the one rule.
+
+    Service accounts come with their tokens; only owners make owners. Forms offer these.
+    """
+    return [r for r in INVITABLE_ROLES if r != Role.OWNER or acting.can(Action.MANAGE_OWNERS)]
+
+
 def _check_role_change(acting: Membership, role: str) -> None:
     if role not in Role.values:
         raise ValidationError({"role": f"'{role}' is not a role."})
-    if role == Role.OWNER and not acting.can(Action.MANAGE_OWNERS):
+    if role == Role.OWNER and role not in grantable_roles(acting):
         raise PermissionDenied("Only an owner can make someone an owner.")
 
 

@@ -1,4 +1,7 @@
-"""Web pages for the organisation: home, members, invitations, API tokens, settings."""
+"""Web pages for the organisation: members, invitations, API tokens, settings.
+
+The home page is the dashboard (governance.dashboards), which may read across the product apps.
+"""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -6,16 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance.accounts.forms import SignupFromInvitationForm
 from governance.audit.selectors import events_of
-from governance.classification.selectors import upcoming_dates
 from governance.core.concurrency import StaleWrite
 from governance.core.forms import apply_service_errors
 from governance.core.outbox import latest_emails
-from governance.register.selectors import portfolio_summary
 from governance.tenancy import selectors, services
 from governance.tenancy.forms import (
     InviteForm,
@@ -25,40 +25,7 @@ from governance.tenancy.forms import (
     TwoFactorRequirementForm,
 )
 from governance.tenancy.permissions import require_action
-from governance.tenancy.roles import ROLE_ACTIONS, Action, Role
-
-
-@require_action(Action.VIEW_ORGANIZATION)
-def organization_home(request, org_slug):
-    org = request.organization
-    membership = request.membership
-    context = {
-        "role_actions": sorted(Action(a).label for a in ROLE_ACTIONS.get(membership.role, ())),
-    }
-    stats = []
-    if membership.can(Action.VIEW_REGISTER) or membership.can(Action.VIEW_DASHBOARDS):
-        portfolio = portfolio_summary(org)
-        tiers = {t["code"]: t["count"] for t in portfolio["tiers"]}
-        context["portfolio"] = portfolio
-        context["upcoming"] = upcoming_dates(timezone.localdate())
-        context["can_view_register"] = membership.can(Action.VIEW_REGISTER)
-        stats += [
-            ("AI systems", portfolio["total"], "in the register"),
-            ("High-risk", tiers["high_risk"], "under Art. 6 of the AI Act"),
-        ]
-    # Counters only for those who may act on them (the API applies the same rule).
-    counts = selectors.organization_counts_for(membership)
-    if "members" in counts:
-        stats.append(("Members", counts["members"], "people and service accounts"))
-    if "pending_invitations" in counts:
-        stats.append(("Pending invitations", counts["pending_invitations"], "not yet accepted"))
-    if "active_tokens" in counts:
-        stats.append(("Active API tokens", counts["active_tokens"], "for integrations"))
-    context["stats"] = stats[:4]
-    context["stats_columns"] = max(2, min(len(stats), 4))
-    if membership.can(Action.VIEW_AUDIT):
-        context["recent_events"] = list(events_of(org)[:8])
-    return render(request, "tenancy/organization_home.html", context)
+from governance.tenancy.roles import Action, Role
 
 
 @login_required
@@ -140,7 +107,8 @@ def organization_two_factor(request, org_slug):
 def member_list(request, org_slug):
     org = request.organization
     can_manage = request.membership.can(Action.MANAGE_MEMBERS)
-    form = InviteForm(request.POST or None) if can_manage else None
+    roles = services.grantable_roles(request.membership)
+    form = InviteForm(request.POST or None, roles=roles) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("Your role does not allow inviting members.")
@@ -187,7 +155,13 @@ def member_edit(request, org_slug, member_uuid):
     initial = {"role": member.role}
     if member.access_expires_at:
         initial["access_expires_on"] = member.access_expires_at.date()
-    form = RoleForm(request.POST or None, initial=initial, row_version=member.row_version)
+    form = RoleForm(
+        request.POST or None,
+        initial=initial,
+        row_version=member.row_version,
+        roles=services.grantable_roles(request.membership),
+        current_role=member.role,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member = services.change_member_role(
