@@ -353,12 +353,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.core.tasks.dispatch_outbound_emails",
         "schedule": 30,
     },
+    "sweep-documents": {
+        "task": "compliance.documents.tasks.sweep_documents",
+        "schedule": 60,
+    },
+    "expire-auditor-grants": {
+        "task": "compliance.documents.tasks.expire_auditor_grants",
+        "schedule": 5 * 60,
+    },
     "expire-invitations": {
         "task": "governance.tenancy.tasks.expire_invitations",
         "schedule": 60 * 60,
     },
     "roll-next-obligation-dates": {
         "task": "governance.classification.tasks.roll_next_obligation_dates",
+        "schedule": 60 * 60,
+    },
+    # Hourly, but one snapshot per organisation per day (the task is idempotent).
+    "take-daily-snapshots": {
+        "task": "governance.dashboards.tasks.take_daily_snapshots",
         "schedule": 60 * 60,
     },
 }

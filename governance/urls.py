@@ -18,6 +18,7 @@ from governance.classification import api as classification_api
 from governance.classification import schema_api
 from governance.classification.law_api import LawChangeViewSet
 from governance.core import views as core_views
+from governance.dashboards import views as dashboard_views
 from governance.register import api as register_api
 from governance.register import import_api as register_import_api
 from governance.risks import api as risks_api
@@ -98,7 +99,7 @@ api_urlpatterns = [
 ]
 
 org_urlpatterns = [
-    path("", tenancy_views.organization_home, name="org-home"),
+    path("", dashboard_views.organization_home, name="org-home"),
     path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include("governance.tenancy.urls")),
     path("audit/", include("governance.audit.urls")),
