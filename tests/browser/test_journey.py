@@ -10,7 +10,7 @@ def _answer(page, name, value):
 
 
 def _next(page):
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
 
 
@@ -42,12 +42,15 @@ def test_register_screen_and_read_the_classification(world, live_server, page, p
     for name, value in [("is_ai_system", "yes"), ("eu_nexus", "yes"), ("scope_exclusion", "none")]:
         _answer(page, name, value)
     _next(page)
-    _next(page)  # no prohibited practice
+    # Every question needs an explicit answer: "None of these" is one.
+    _answer(page, "prohibited_practices", "none")
+    _next(page)
     _answer(page, "annex_i", "no")
     _next(page)
     _answer(page, "annex_iii", "annex_iii_4_a")
     _next(page)
     _answer(page, "profiling", "yes")
+    _answer(page, "art_6_3_conditions", "none")
     _next(page)
     for fact in ("interacts_with_persons", "synthetic_content",
                  "emotion_recognition_or_biometric_categorisation", "deep_fake",
@@ -63,3 +66,35 @@ def test_register_screen_and_read_the_classification(world, live_server, page, p
     assert "High-risk" in body
     assert "Art. 26" in body and "Annex III point 4(a)" in body
     page.screenshot(path=str(artifacts / "classification.png"), full_page=True)
+
+
+def test_keyboard_users_land_on_the_question_and_enter_continues(
+    world, live_server, page, password
+):
+    from django_scopes import scope
+
+    from governance.register import services as register
+
+    with scope(organization=world.acme):
+        system = register.create_system(
+            organization=world.acme,
+            acting=world.alice_membership,
+            data={"name": "Keyboard test", "intended_purpose": "Rank job applications."},
+        )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=email]", "alice@acme.test")
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/o/acme/")
+    base = f"{live_server.url}/o/acme/register/systems/{system.uuid}/screening/"
+    page.goto(base + "?step=scope")
+    # The first question has the focus: no tabbing through the page chrome.
+    assert page.evaluate("document.activeElement.id") == "q-is_ai_system-yes"
+    assert page.locator("#step-counter").text_content().startswith("Step 2 of")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**step=prohibited")
+    # "None of these" and a ticked practice exclude each other.
+    page.locator('input[name="prohibited_practices"][value="art_5_1_a"]').check()
+    page.locator('input[name="prohibited_practices"][value="none"]').check()
+    assert not page.locator('input[name="prohibited_practices"][value="art_5_1_a"]').is_checked()
