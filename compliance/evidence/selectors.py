@@ -80,7 +80,7 @@ def suggested_evidence(organization, responses) -> dict[int, list[Evidence]]:
     catalogue maps to this one, in either direction; a mapping to a group (an article, a
     clause) covers the items under it. Evidence already linked here is left out. Four queries.
     """
-    from compliance.catalogue.models import Mapping
+    from compliance.catalogue.selectors import visible_mappings
 
     here: dict[int, list] = {}
     for r in responses:
@@ -90,8 +90,11 @@ def suggested_evidence(organization, responses) -> dict[int, list[Evidence]]:
     if not here:
         return {}
     other: dict[int, set[int]] = {}
-    pairs = Mapping.objects.filter(Q(source_id__in=here) | Q(target_id__in=here)).values_list(
-        "source_id", "target_id"
+    # Only mappings whose both ends this organisation sees: never another tenant's own links.
+    pairs = (
+        visible_mappings(organization)
+        .filter(Q(source_id__in=here) | Q(target_id__in=here))
+        .values_list("source_id", "target_id")
     )
     for source, target in pairs:
         if source in here:
