@@ -13,9 +13,10 @@ from governance.register import services
 from governance.register.models import AIModel, AISystem, Vendor
 from governance.tenancy.roles import Role
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-HF_FIXTURES = SHARED / "data" / "modelcards" / "huggingface" / "fixtures"
-MCT_CARDS = SHARED / "data" / "modelcards" / "model-card-toolkit"
+# Real public cards, kept in the repository with their licences (tests/fixtures/modelcards/).
+CARDS = Path(__file__).resolve().parents[1] / "fixtures" / "modelcards"
+HF_FIXTURES = CARDS / "huggingface" / "fixtures"
+MCT_CARDS = CARDS / "model-card-toolkit"
 
 
 def systems_url(org="acme"):
@@ -245,13 +246,9 @@ def post_card(api, text, **extra):
     return api.post(card_url(), {"text": text, **extra}, content_type="application/json")
 
 
-needs_samples = pytest.mark.skipif(not HF_FIXTURES.is_dir(), reason="shared model cards absent")
-
-
-@needs_samples
 @pytest.mark.parametrize(
     "name",
-    sorted(p.name for p in HF_FIXTURES.glob("*.md")) if HF_FIXTURES.is_dir() else [],
+    sorted(p.name for p in HF_FIXTURES.glob("*.md")),
 )
 def test_the_real_hugging_face_samples_import(api, world, name):
     path = HF_FIXTURES / name
@@ -265,7 +262,6 @@ def test_the_real_hugging_face_samples_import(api, world, name):
     assert model.organization == world.acme
 
 
-@needs_samples
 def test_a_simple_card_maps_its_fields(api):
     text = (HF_FIXTURES / "sample_simple_model_index.md").read_text()
     body = post_card(api, text, filename="README.md").json()
@@ -280,14 +276,12 @@ def test_a_simple_card_maps_its_fields(api):
     assert body["unmapped"]["tags"] == ["pytorch", "image-classification"]
 
 
-@needs_samples
 def test_a_card_without_front_matter_imports_with_a_warning(api):
     body = post_card(api, (HF_FIXTURES / "sample_no_metadata.md").read_text()).json()
     assert body["model"]["name"] == "MyCoolModel"
     assert any("no YAML front matter" in w for w in body["warnings"])
 
 
-@pytest.mark.skipif(not MCT_CARDS.is_dir(), reason="shared model cards absent")
 def test_model_card_toolkit_json_imports(api):
     path = MCT_CARDS / "cats_vs_dogs_v0_0_2.json"
     response = api.post(card_url(), {"file": SimpleUploadedFile(path.name, path.read_bytes())})
