@@ -15,6 +15,7 @@ from compliance.documents.kinds import KINDS
 from compliance.documents.models import Document, DocumentStatus, EvidencePack
 from governance.core.api import OrganizationScopedMixin
 from governance.register.selectors import models_of, systems_of
+from governance.risks.selectors import incidents_of
 from governance.tenancy.roles import Action
 
 
@@ -71,13 +72,19 @@ class DocumentRequestSerializer(serializers.Serializer):
     system = serializers.UUIDField(required=False)
     model = serializers.UUIDField(required=False)
     assessment = serializers.UUIDField(required=False)
+    incident = serializers.UUIDField(required=False)
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
             raise serializers.ValidationError({k: ["Unknown field."] for k in sorted(unknown)})
         organization = self.context["organization"]
-        lookups = (("system", systems_of), ("model", models_of), ("assessment", assessments_of))
+        lookups = (
+            ("system", systems_of),
+            ("model", models_of),
+            ("assessment", assessments_of),
+            ("incident", incidents_of),
+        )
         for key, queryset in lookups:
             if key in attrs:
                 found = queryset(organization).filter(uuid=attrs[key]).first()
@@ -124,7 +131,8 @@ class DocumentViewSet(
         description="Queues the build of a new version and answers 202 at once. Kinds: "
         + ", ".join(f"`{k}`" for k in sorted(KINDS))
         + ". System documents take `system`, the model card takes `model`, reports take "
-        "`assessment` (or `system`, meaning its newest fitting assessment). "
+        "`assessment` (or `system`, meaning its newest fitting assessment), the serious-incident "
+        "report takes `incident`; the board report takes nothing (it covers the organisation). "
         "A document that does not apply is refused with 400 and the reason.",
         request=DocumentRequestSerializer,
         responses={202: DocumentSerializer},
@@ -147,6 +155,7 @@ class DocumentViewSet(
                 system=data.get("system"),
                 ai_model=data.get("model"),
                 assessment=data.get("assessment"),
+                incident=data.get("incident"),
             )
         except ValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc

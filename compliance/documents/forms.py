@@ -6,6 +6,7 @@ from compliance.assessments.selectors import assessments_of
 from compliance.documents.kinds import KINDS
 from compliance.documents.models import OrganizationDetails, SystemDocumentFacts
 from governance.register.selectors import models_of, systems_of
+from governance.risks.selectors import incidents_of
 
 
 class DocumentRequestForm(forms.Form):
@@ -19,6 +20,9 @@ class DocumentRequestForm(forms.Form):
     assessment = forms.ModelChoiceField(
         queryset=None, required=False, label="Assessment", to_field_name="uuid"
     )
+    incident = forms.ModelChoiceField(
+        queryset=None, required=False, label="Serious incident", to_field_name="uuid"
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +35,8 @@ class DocumentRequestForm(forms.Form):
         self.fields[
             "assessment"
         ].help_text = "For reports: gap analysis, Statement of Applicability, FRIA."
+        self.fields["incident"].queryset = incidents_of(organization).order_by("-aware_at")
+        self.fields["incident"].help_text = "For the serious-incident report (Art. 73)."
 
 
 class OrganizationDetailsForm(forms.ModelForm):

@@ -3,8 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from compliance.documents.renderers.board import build_board_report
 from compliance.documents.renderers.common import Built
 from compliance.documents.renderers.declaration import build_declaration, why_not_declared
+from compliance.documents.renderers.incident import build_incident_report
 from compliance.documents.renderers.model_card import build_model_card
 from compliance.documents.renderers.registration import build_registration_data, why_not_registered
 from compliance.documents.renderers.reports import (
@@ -32,7 +34,7 @@ class DocumentKind:
 
     key: str
     label: str
-    subject: str  # "system", "model" or "assessment"
+    subject: str  # "system", "model", "assessment", "incident" or "organization"
     build: Callable[..., Built]
     refusal: Callable[..., str | None] = _always
     description: str = ""
@@ -128,6 +130,29 @@ register_kind(
         "implemented.",
     )
 )
+register_kind(
+    DocumentKind(
+        "board_report",
+        "Board report",
+        "organization",
+        build_board_report,
+        description="The board dashboard on paper: portfolio, readiness, residual risks, "
+        "deadlines, the regulatory timeline and the year's trend.",
+    )
+)
+register_kind(
+    DocumentKind(
+        "incident_report",
+        "Serious-incident report",
+        "incident",
+        build_incident_report,
+        description="Art. 73 report of one serious incident with the R.3.5 fields and its "
+        "deadline.",
+    )
+)
+
+# Kinds a member who does not read the register may still see and request (the board).
+BOARD_KINDS = frozenset({"board_report"})
 
 
 def kind_label(key: str) -> str:

@@ -49,7 +49,15 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="documents",
     )
-    # The subject's public id (system, model or assessment): numbers versions per subject.
+    incident = models.ForeignKey(
+        "risks.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    # The subject's public id (system, model, assessment, incident, or the organisation for
+    # organisation-wide reports such as the board report): numbers versions per subject.
     subject_ref = models.CharField(max_length=64, blank=True)
     subject_label = models.CharField(max_length=300)
     number = models.PositiveIntegerField(default=1)

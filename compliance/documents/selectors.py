@@ -13,6 +13,11 @@ def documents_for_member(membership):
     )
     if membership.can(Action.VIEW_REGISTER):
         return queryset
+    # The board reads the board reports (issue 10), nothing else.
+    if membership.can(Action.REQUEST_BOARD_REPORT):
+        from compliance.documents.kinds import BOARD_KINDS
+
+        return queryset.filter(kind__in=BOARD_KINDS)
     # Auditors read the reports of the approved assessments they were granted.
     from compliance.assessments.access import reads_granted_only
     from compliance.assessments.selectors import assessments_for_member

@@ -44,13 +44,18 @@ def _assessment_for(kind, system, organization):
     )
 
 
-def _subject(kind, *, system, ai_model, assessment, organization):
+def _subject(kind, *, system, ai_model, assessment, organization, incident=None):
     if kind.subject == "assessment":
         if assessment is None and (system is not None or kind.key == "statement_of_applicability"):
             assessment = _assessment_for(kind, system, organization)
             if assessment is None:
+                what = {
+                    "fria": "Start the fundamental rights impact assessment (Art. 27) of this "
+                    "system under Assessments first.",
+                    "gap_report": "Start an EU AI Act gap analysis of this system first.",
+                }.get(kind.key, "Start an ISO/IEC 42001 assessment first.")
                 raise ValidationError(
-                    {"assessment": f"There is no assessment to make a {kind.label.lower()} of."}
+                    {"assessment": f"There is no assessment to report on. {what}"}
                 )
         if assessment is None:
             raise ValidationError({"assessment": "Choose the assessment this report is about."})
@@ -59,6 +64,13 @@ def _subject(kind, *, system, ai_model, assessment, organization):
         if system is None:
             raise ValidationError({"system": "Choose the AI system this document is about."})
         return system, str(system.uuid), system.name
+    if kind.subject == "organization":
+        # Organisation-wide reports (the board report): the subject is the organisation.
+        return organization, str(organization.uuid), organization.name
+    if kind.subject == "incident":
+        if incident is None:
+            raise ValidationError({"incident": "Choose the serious incident to report."})
+        return incident, str(incident.uuid), incident.title
     if kind.subject == "model":
         if ai_model is None:
             raise ValidationError({"model": "Choose the model this document is about."})
@@ -67,14 +79,19 @@ def _subject(kind, *, system, ai_model, assessment, organization):
 
 
 def request_document(
-    *, organization, actor, kind: str, system=None, ai_model=None, assessment=None
+    *, organization, actor, kind: str, system=None, ai_model=None, assessment=None, incident=None
 ) -> Document:
     """Queue a new version of a document, or refuse with the reason it does not apply."""
     spec = KINDS.get(kind)
     if spec is None:
         raise ValidationError({"kind": f"Unknown document kind {kind!r}."})
     subject, ref, label = _subject(
-        spec, system=system, ai_model=ai_model, assessment=assessment, organization=organization
+        spec,
+        system=system,
+        ai_model=ai_model,
+        assessment=assessment,
+        organization=organization,
+        incident=incident,
     )
     reason = spec.refusal(subject)
     if reason:
@@ -96,6 +113,7 @@ def _create(organization, actor, spec, subject, ref, label) -> Document:
         system=subject if spec.subject == "system" else None,
         ai_model=subject if spec.subject == "model" else None,
         assessment=subject if spec.subject == "assessment" else None,
+        incident=subject if spec.subject == "incident" else None,
         subject_ref=ref,
         subject_label=label[:300],
         number=(last["n"] or 0) + 1,

@@ -7,6 +7,7 @@ app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="document-list"),
     path("request/", views.document_request, name="document-request"),
+    path("board-report/", views.board_report_request, name="board-report-request"),
     path("legal-details/", views.details_edit, name="details"),
     path("auditors/", grant_views.grant_list, name="grant-list"),
     path("auditors/<uuid:grant_uuid>/revoke/", grant_views.grant_revoke, name="grant-revoke"),

@@ -63,6 +63,7 @@ def document_request(request, org_slug):
                 system=form.cleaned_data["system"],
                 ai_model=form.cleaned_data["model"],
                 assessment=form.cleaned_data["assessment"],
+                incident=form.cleaned_data["incident"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -82,6 +83,17 @@ def document_request(request, org_slug):
         },
         status=400,
     )
+
+
+@require_POST
+@require_action(Action.REQUEST_BOARD_REPORT)
+def board_report_request(request, org_slug):
+    """Queue the board report: board members may, without the right to generate the others."""
+    document = services.request_document(
+        organization=request.organization, actor=request.user, kind="board_report"
+    )
+    messages.success(request, "Board report queued: it is being built.")
+    return redirect("documents:document-detail", org_slug, document.uuid)
 
 
 @require_action(Action.DOWNLOAD_DOCUMENTS)

@@ -53,6 +53,7 @@ def organization_home(request, org_slug):
     elif membership.can(Action.VIEW_REGISTER):
         portfolio = portfolio_summary(org)
     context["portfolio"] = portfolio
+    context["can_request_board_report"] = membership.can(Action.REQUEST_BOARD_REPORT)
     context["can_view_register"] = membership.can(Action.VIEW_REGISTER)
     context["can_view_risks"] = membership.can(Action.VIEW_RISKS)
     context["can_view_assessments"] = membership.can(Action.VIEW_ASSESSMENTS)
