@@ -37,6 +37,9 @@ DEMO_STEPS.append("governance.register.demo.populate")
 DEMO_STEPS.append("governance.classification.demo.populate")  # screens the register's systems
 DEMO_STEPS.append("compliance.catalogue.demo.populate")  # new catalogue versions, own policy
 DEMO_STEPS.append("compliance.assessments.demo.populate")  # gap analyses, SoA, evidence
+DEMO_STEPS.append("compliance.documents.demo.populate")  # legal details, auditor's grant
+DEMO_STEPS.append("governance.risks.demo.populate")  # risks across the matrix, incidents
+DEMO_STEPS.append("governance.dashboards.demo.populate")  # a year of daily snapshots
 
 
 @dataclass
