@@ -1,4 +1,4 @@
-"""The demo organisation's dashboard: every chart has data, a year of trend; re-running adds none."""
+"""The demo dashboard: every chart has data, a year of trend; running it again adds nothing."""
 
 import pytest
 from django.utils import timezone
