@@ -12,6 +12,7 @@ from rest_framework.routers import SimpleRouter
 from compliance.assessments import api as assessments_api
 from compliance.catalogue import api as catalogue_api
 from compliance.documents import api as documents_api
+from compliance.documents import export_api as documents_export_api
 from compliance.evidence import api as evidence_api
 from governance.audit.api import AuditEventViewSet
 from governance.classification import api as classification_api
@@ -75,6 +76,16 @@ api_urlpatterns = [
         "o/<slug:org_slug>/systems/<uuid:system_uuid>/classifications/<int:version>/",
         classification_api.SystemClassificationDetailView.as_view(),
         name="system-classification-detail",
+    ),
+    path(
+        "o/<slug:org_slug>/systems/<uuid:system_uuid>/registration-data/",
+        documents_export_api.RegistrationDataView.as_view(),
+        name="system-registration-data",
+    ),
+    path(
+        "o/<slug:org_slug>/models/<uuid:model_uuid>/model-card/",
+        documents_export_api.ModelCardExportView.as_view(),
+        name="model-card-export",
     ),
     path("o/<slug:org_slug>/", tenancy_api.OrganizationView.as_view(), name="organization"),
     path(

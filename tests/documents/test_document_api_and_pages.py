@@ -185,3 +185,28 @@ def test_legal_details_are_saved_once_and_a_stale_save_is_refused(world, client)
         from compliance.documents.models import OrganizationDetails
 
         assert OrganizationDetails.objects.get().legal_name == "Acme BV"
+
+
+def test_registration_data_and_model_cards_are_served_as_json(world, client, token, make_system):
+    from governance.register import services as register_services
+
+    system = make_system(screening=HIGH_RISK_PROVIDER)
+    out = client.get(_url("system-registration-data", system_uuid=system.uuid), **token)
+    assert out.status_code == 200
+    body = out.json()
+    assert body["sections"][0]["section"] == "A" and body["missing"]
+    minimal = make_system(name="Minimal")
+    refused = client.get(_url("system-registration-data", system_uuid=minimal.uuid), **token)
+    assert refused.status_code == 409 and "not been screened" in refused.json()["error"]["message"]
+    with scopes_disabled():
+        model = register_services.create_model(
+            organization=world.acme, acting=world.alice_membership, data={"name": "m"}
+        )
+    card = client.get(_url("model-card-export", model_uuid=model.uuid), **token)
+    assert card.json()["schema_version"] == "0.0.2"
+    readme = client.get(
+        _url("model-card-export", model_uuid=model.uuid) + "?variant=huggingface", **token
+    )
+    assert readme.content.startswith(b"---\n")
+    bad = client.get(_url("model-card-export", model_uuid=model.uuid) + "?variant=pdf", **token)
+    assert bad.status_code == 400 and "variant" in bad.json()["error"]["fields"]
