@@ -6,6 +6,8 @@ from django_scopes import scopes_disabled
 
 from governance.register import services
 from governance.register.models import AIModel
+from tests.factories import make_system
+from tests.timeouts import time_limit
 
 BASE = "/api/v1/o/acme"
 
@@ -25,14 +27,16 @@ def auth(world, api_token):
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+@pytest.fixture(autouse=True)
+def _bounded():
+    """Every hostile request must be answered in seconds: a hang fails the test, not the run."""
+    with time_limit(20):
+        yield
+
+
 @pytest.fixture
 def system(world):
-    with scopes_disabled():
-        return services.create_system(
-            organization=world.acme,
-            acting=world.alice_membership,
-            data={"name": "CV screener", "intended_purpose": "Rank applicants."},
-        )
+    return make_system(world, "CV screener", intended_purpose="Rank applicants.")
 
 
 def post_raw(client, path, body: bytes, auth):

@@ -252,7 +252,10 @@ def _resolve(openapi, ref):
 
 
 def test_the_openapi_document_stays_valid(openapi):
-    validate_schema(json.loads(json.dumps(openapi)))
+    document = json.loads(json.dumps(openapi))
+    validate_schema(document)  # raises on a document that breaks the OpenAPI 3 schema
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/o/{org_slug}/screenings/evaluate/" in document["paths"]
 
 
 def test_evaluate_takes_a_typed_screening_with_real_examples_and_answers_a_classification(

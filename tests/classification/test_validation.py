@@ -183,8 +183,10 @@ def test_normalised_screening_validates_to_itself():
     ],
 )
 def test_legitimate_inputs_are_accepted(overrides):
-    validate_screening(screening(**overrides))
-    classify(screening(**overrides))
+    clean = validate_screening(screening(**overrides))
+    assert set(TOP_KEYS) <= set(clean) and clean["role"] == screening(**overrides)["role"]
+    result = classify(screening(**overrides))
+    assert result["schema"] == "eu-ai-act-classification/1" and result["tier"] in codes.TIERS
 
 
 @pytest.mark.parametrize("role", list(codes.ROLES))
@@ -200,12 +202,13 @@ def test_every_code_of_each_list_is_accepted(key, table):
 
 @pytest.mark.parametrize("exclusion", list(codes.SCOPE_EXCLUSIONS))
 def test_every_scope_exclusion_is_accepted(exclusion):
-    validate_screening(screening(scope_exclusion=exclusion))
+    assert validate_screening(screening(scope_exclusion=exclusion))["scope_exclusion"] == exclusion
 
 
 @pytest.mark.parametrize("legislation", list(codes.ANNEX_I))
 def test_every_annex_i_legislation_is_accepted(legislation):
-    validate_screening(screening(annex_i={"legislation": legislation}))
+    clean = validate_screening(screening(annex_i={"legislation": legislation}))
+    assert clean["annex_i"]["legislation"] == legislation
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +471,10 @@ def test_medical_or_safety_without_art_5_1_f():
 @pytest.mark.parametrize("exception", list(codes.PROHIBITED_EXCEPTIONS))
 def test_exception_with_its_practice_is_consistent(exception):
     practice = codes.PROHIBITED_EXCEPTIONS[exception].practice
-    validate_screening(screening(prohibited_practices=[practice], prohibited_exception=exception))
+    data = screening(prohibited_practices=[practice], prohibited_exception=exception)
+    clean = validate_screening(data)
+    assert clean["prohibited_exception"] == exception
+    assert clean["prohibited_practices"] == [practice]
 
 
 def test_no_contradiction_is_invented_from_an_invalid_list():
