@@ -57,7 +57,8 @@ def organization_home(request, org_slug):
     context["can_view_register"] = membership.can(Action.VIEW_REGISTER)
     context["can_view_risks"] = membership.can(Action.VIEW_RISKS)
     context["can_view_assessments"] = membership.can(Action.VIEW_ASSESSMENTS)
-    stats = _stats(membership, portfolio)
+    # The dashboard shows the portfolio itself; the counters row keeps the members' counts.
+    stats = _stats(membership, None if board else portfolio)
     context["stats"] = stats[:4]
     context["stats_columns"] = max(2, min(len(stats), 4))
     if membership.can(Action.VIEW_AUDIT):
