@@ -101,6 +101,10 @@ def build_demo() -> DemoResult:
     for dotted in DEMO_STEPS:
         with scope(organization=org):
             import_string(dotted)(org, members)
-    logins = [(e, Role(r).label, DEMO_ORG[0]) for e, _n, r in DEMO_PEOPLE]
+    both = {email for email, _role in CROSS_MEMBERS}
+    logins = [
+        (e, Role(r).label, f"{DEMO_ORG[0]} and {SECOND_ORG[0]}" if e in both else DEMO_ORG[0])
+        for e, _n, r in DEMO_PEOPLE
+    ]
     logins += [(e, Role(r).label, SECOND_ORG[0]) for e, _n, r in SECOND_PEOPLE]
     return DemoResult([org, second], logins, created)

@@ -102,3 +102,23 @@ def test_the_styleguide_opens_for_staff_and_in_debug(world, client):
     world.alice.is_staff = True
     world.alice.save(update_fields=["is_staff"])
     assert client.get("/o/acme/styleguide/").status_code == 200
+
+
+def test_the_demo_officer_lands_on_northwind_and_the_banner_matches_the_readme(db, client):
+    from pathlib import Path
+
+    from governance.accounts.models import User
+    from governance.core.demo import build_demo
+
+    result = build_demo()
+    officer = (
+        "officer@northwind.example",
+        "Compliance officer",
+        "Northwind Health and Contoso Labs",
+    )
+    assert officer in result.logins
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for email, role, organisations in result.logins:
+        assert f"| {email} | {role}" in readme and organisations in readme
+    client.force_login(User.objects.get(email="officer@northwind.example"))
+    assert client.get("/")["Location"] == "/o/northwind/"
