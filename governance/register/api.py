@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from governance.core.api import OrganizationScopedMixin
 from governance.core.etags import VersionedObjectMixin, versioned_read_schema, versioned_schema
 from governance.register import selectors, services
+from governance.register.export_api import SystemExportMixin
 from governance.register.filters import ModelFilter, SystemFilter, VendorFilter
 from governance.register.models import AffectedPersons, AIModel, AISystem, Vendor
 from governance.tenancy.roles import Action
@@ -363,7 +364,7 @@ class RegisterViewSet(VersionedObjectMixin, OrganizationScopedMixin, viewsets.Mo
 
     def filter_queryset(self, queryset):
         # Lists filter (archived rows hidden by default); a detail URL finds archived rows too.
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             return queryset
         return super().filter_queryset(queryset)
 
@@ -398,7 +399,7 @@ class RegisterViewSet(VersionedObjectMixin, OrganizationScopedMixin, viewsets.Mo
         **versioned_schema(None, status_code=204, body_version=False),
     ),
 )
-class SystemViewSet(RegisterViewSet):
+class SystemViewSet(SystemExportMixin, RegisterViewSet):
     """The AI systems of the organisation's register.
 
     Owners, compliance officers, admins and read-write tokens edit any system; contributors
@@ -411,6 +412,7 @@ class SystemViewSet(RegisterViewSet):
     required_actions = {
         "list": Action.VIEW_REGISTER,
         "retrieve": Action.VIEW_REGISTER,
+        "export": Action.VIEW_REGISTER,
         # Writes: any system with EDIT_REGISTER, one's own with EDIT_OWN_SYSTEMS (see below).
         **dict.fromkeys(WRITE_ACTIONS, Action.EDIT_OWN_SYSTEMS),
     }

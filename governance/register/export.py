@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from governance.register.models import AffectedPersons, AISystem
+from governance.register.spreadsheet_writing import _export_text
 from governance.register.spreadsheets import write_csv, write_xlsx
 
 FORMATS = {
@@ -75,3 +76,34 @@ def export_systems(queryset, fmt: str) -> tuple[bytes, str, str]:
         content = write_xlsx(HEADERS, rows, sheet_title="AI systems")
     filename = f"ai-systems-{timezone.localdate():%Y-%m-%d}.{fmt}"
     return content, FORMATS[fmt], filename
+
+
+class _Line:
+    """A file-like sink csv.writer writes one line into, for streaming."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def stream_csv(queryset) -> Iterator[bytes]:
+    """Yield the CSV export in chunks: memory stays bounded whatever the register's size.
+
+    `queryset` must prefetch tags and models (see selectors.systems_for_export); rows are
+    fetched CHUNK_SIZE at a time, each chunk with its tags and models.
+    """
+    import csv
+
+    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    yield "\ufeff".encode() + writer.writerow([_export_text(h) for h in HEADERS]).encode()
+    lines = []
+    for row in export_rows(queryset.iterator(chunk_size=CHUNK_SIZE)):
+        lines.append(writer.writerow([_export_text(v) for v in row]))
+        if len(lines) >= 200:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    if lines:
+        yield "".join(lines).encode("utf-8")
+
+
+def export_filename(organization, fmt: str) -> str:
+    return f"{organization.slug}-ai-systems-{timezone.localdate():%Y-%m-%d}.{fmt}"

@@ -59,6 +59,30 @@ class SystemImportRequestSerializer(RejectUnknownFieldsMixin, serializers.Serial
     dry_run = serializers.BooleanField(
         required=False, default=False, help_text="Validate and preview; write nothing."
     )
+    mode = serializers.ChoiceField(
+        choices=imports.MODES, required=False, default="add",
+        help_text="`add`: every row is a new system (a row matching one is an error). `upsert`: "
+        "a row matching a system updates it (only its filled, mapped cells).",
+    )  # fmt: skip
+    match_on = serializers.ChoiceField(
+        choices=imports.MATCH_FIELDS, required=False, default="reference",
+        help_text="The field rows are matched to systems on (case does not count).",
+    )  # fmt: skip
+    fingerprint = serializers.CharField(
+        required=False, max_length=64,
+        help_text="A dry run's `fingerprint`: the import is refused (400) unless it would do "
+        "exactly what that dry run showed.",
+    )  # fmt: skip
+
+
+class RowOutcomeSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=["new", "changed", "unchanged", "error"])
+    system = serializers.UUIDField(allow_null=True, help_text="The system the row updates.")
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="{field: [old, new]} as text, for a changed row.",
+    )
 
 
 class SystemImportPreviewSerializer(serializers.Serializer):
@@ -66,6 +90,11 @@ class SystemImportPreviewSerializer(serializers.Serializer):
     valid = serializers.BooleanField(help_text="True when a real import would succeed.")
     rows = serializers.IntegerField(help_text="Data rows in the file.")
     systems_to_create = serializers.IntegerField()
+    created = serializers.IntegerField(help_text="Rows that would add a system.")
+    updated = serializers.IntegerField(help_text="Rows that would change a system.")
+    unchanged = serializers.IntegerField(help_text="Rows that match a system and change nothing.")
+    fingerprint = serializers.CharField(help_text="Send it with the import to hold it to this.")
+    outcomes = RowOutcomeSerializer(many=True)
     new_vendors = serializers.ListField(
         child=serializers.CharField(), help_text="Vendors the import adds, in the same transaction."
     )
@@ -79,6 +108,9 @@ class SystemImportPreviewSerializer(serializers.Serializer):
 
 class SystemImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    outcomes = RowOutcomeSerializer(many=True)
     new_vendors = serializers.ListField(child=serializers.CharField())
     systems = inline_serializer(
         "ImportedSystem", many=True,
@@ -229,8 +261,9 @@ class SystemImportView(OrganizationScopedMixin, APIView):
             mapping = imports.suggest_import_mapping(table.headers)
         try:
             preview = imports.preview_import(
-                organization=self.organization, table=table, mapping=mapping
-            )
+                organization=self.organization, table=table, mapping=mapping,
+                mode=params["mode"], match_on=params["match_on"],
+            )  # fmt: skip
         except imports.MappingError as exc:
             return _invalid(
                 "The column mapping cannot be used: " + str(exc),
@@ -245,11 +278,17 @@ class SystemImportView(OrganizationScopedMixin, APIView):
                 table=table,
                 mapping=mapping,
                 filename=upload.name or "",
+                mode=params["mode"],
+                match_on=params["match_on"],
+                expected_fingerprint=params.get("fingerprint"),
             )
         except imports.ImportFailed as exc:
             return _invalid(str(exc), {"rows": [e.as_dict() for e in exc.errors]})
         body = {
             "created": result.created,
+            "updated": len(result.updated),
+            "unchanged": result.unchanged,
+            "outcomes": _outcomes(result.rows),
             "new_vendors": [v.name for v in result.vendors],
             "systems": [
                 {"row": number, "uuid": str(system.uuid), "name": system.name}
@@ -264,7 +303,12 @@ class SystemImportView(OrganizationScopedMixin, APIView):
             "dry_run": True,
             "valid": preview.ok,
             "rows": len(table.rows),
-            "systems_to_create": preview.system_count if preview.ok else 0,
+            "systems_to_create": preview.count("new") if preview.ok else 0,
+            "created": preview.count("new"),
+            "updated": preview.count("changed"),
+            "unchanged": preview.count("unchanged"),
+            "fingerprint": preview.fingerprint,
+            "outcomes": _outcomes(preview.rows),
             "new_vendors": preview.new_vendors,
             "mapping": {h: preview.mapping.get(h) for h in table.headers},
             "errors": [e.as_dict() for e in preview.errors],
@@ -347,6 +391,15 @@ class ModelCardImportView(OrganizationScopedMixin, APIView):
              "unmapped": preview.unmapped},
             status=status.HTTP_201_CREATED,
         )  # fmt: skip
+
+
+def _outcomes(rows) -> list[dict]:
+    return [
+        {"row": r.row_number, "outcome": r.outcome,
+         "system": str(r.system.uuid) if r.system is not None else None,
+         "changes": {k: list(v) for k, v in r.changes.items()}}
+        for r in rows
+    ]  # fmt: skip
 
 
 def _json(data: dict) -> dict:

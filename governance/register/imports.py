@@ -12,6 +12,7 @@ named by a random token; the token's owner (organisation and user) is stored bes
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,14 @@ from governance.register.import_cells import (
     Lookups,
     display_value,
 )
-from governance.register.modelcards import ModelCardImport, parse_model_card
+from governance.register.import_upsert import (
+    MATCH_FIELDS,
+    MODES,
+    RowMatcher,
+    SystemUpdate,
+    UpdateConflict,
+    update_systems,
+)
 from governance.register.models import (
     AIModel,
     AISystem,
@@ -260,6 +268,20 @@ class ImportRow:
     new_vendor: str = ""  # the name of a vendor this import adds
     display: dict[str, str] = field(default_factory=dict)  # field key → text to show
     errors: list[RowError] = field(default_factory=list)
+    blank: set[str] = field(default_factory=set)  # mapped fields whose cell is empty
+    outcome: str = "new"  # new, changed, unchanged or error
+    system: AISystem | None = None  # the system the row updates
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (old, new)
+
+    def stated_values(self) -> dict[str, Any]:
+        """The values of the filled cells, by field: what an update of a system writes."""
+        values = {k: v for k, v in self.data.items() if k not in self.blank}
+        for key, value in (("ai_models", self.ai_models), ("tags", self.tags)):
+            if key in self.display and key not in self.blank:
+                values[key] = value
+        if self.new_vendor and "vendor" not in self.blank:
+            values["vendor"] = self.new_vendor
+        return values
 
 
 @dataclass
@@ -268,10 +290,25 @@ class ImportPreview:
     rows: list[ImportRow]
     errors: list[RowError]
     new_vendors: list[str]
+    mode: str = "add"
+    match_on: str = "reference"
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.rows if r.outcome == outcome)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the commit would do: the commit refuses when it no longer holds."""
+        digest = hashlib.sha256(f"{self.mode}|{self.match_on}".encode())
+        for row in self.rows:
+            system = f"{row.system.pk}@{row.system.row_version}" if row.system else ""
+            changes = json.dumps(sorted(row.changes.items()), ensure_ascii=False)
+            digest.update(f"|{row.row_number}:{row.outcome}:{system}:{changes}".encode())
+        return digest.hexdigest()[:32]
 
     @property
     def system_count(self) -> int:
@@ -297,9 +334,12 @@ class ImportPreview:
 
 @dataclass
 class ImportResult:
-    systems: list[AISystem]
+    systems: list[AISystem]  # the systems created
     vendors: list[Vendor]
-    row_numbers: list[int]
+    row_numbers: list[int]  # the rows of the systems created
+    updated: list[AISystem] = field(default_factory=list)
+    unchanged: int = 0
+    rows: list[ImportRow] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -323,25 +363,38 @@ class ImportFailed(Exception):
 # --------------------------------------------------------------------------------------------
 
 
-def preview_import(*, organization, table: Table, mapping: dict) -> ImportPreview:
-    """Validate every row of the table against the register; write nothing.
+def preview_import(
+    *, organization, table: Table, mapping: dict, mode: str = "add", match_on: str = "reference"
+) -> ImportPreview:
+    """Validate every row of the table against the register and say what each row does.
 
-    Raise ``MappingError`` when the mapping itself is unusable.
+    ``mode`` "add" only adds systems; "upsert" also updates the system a row matches on the
+    ``match_on`` field (see ``import_upsert``). Write nothing. Raise ``MappingError`` when the
+    mapping itself is unusable.
     """
     clean_mapping = check_mapping(table.headers, mapping)
+    if mode not in MODES:
+        raise MappingError({"": [f"'{mode}' is not an import mode: use add or upsert."]})
+    if match_on not in MATCH_FIELDS or (
+        mode == "upsert" and match_on not in clean_mapping.values()
+    ):
+        fields = " or ".join(IMPORT_FIELDS[k].label.lower() for k in MATCH_FIELDS)
+        raise MappingError({"": [f"Rows are matched on a mapped column: {fields}; "
+                                 f"'{match_on}' is not one of the mapped fields."]})  # fmt: skip
     columns = [(table.headers.index(h), h, key) for h, key in clean_mapping.items()]
     with scope(organization=organization):
         ctx = Lookups(organization)
+        matcher = RowMatcher(organization, mode=mode, match_on=match_on, mapping=clean_mapping)
     rows: list[ImportRow] = []
     errors: list[RowError] = []
-    first_seen: dict[tuple[str, str], int] = {}
     if not table.rows:
         errors.append(RowError(None, "", "", "The file has no rows below its heading row."))
-    name_header = next(h for h, k in clean_mapping.items() if k == "name")
     for cells, number in zip(table.rows, table.row_numbers, strict=True):
         row = ImportRow(row_number=number)
         for index, header, key in columns:
             raw = cells[index].strip() if index < len(cells) else ""
+            if not raw:
+                row.blank.add(key)
             if key in REQUIRED_MESSAGES and not raw:
                 row.errors.append(RowError(number, header, key, REQUIRED_MESSAGES[key]))
                 continue
@@ -359,60 +412,66 @@ def preview_import(*, organization, table: Table, mapping: dict) -> ImportPrevie
                 row.new_vendor = value
             else:
                 row.data[key] = value
-        name = row.data.get("name")
-        if name:
-            identity = (name.casefold(), row.data.get("reference", "").casefold())
-            reference = row.data.get("reference")
-            ref = f" with the reference '{reference}'" if reference else ""
-            if identity in ctx.existing_systems:
-                archived = " (archived)" if ctx.existing_systems[identity] else ""
-                row.errors.append(RowError(
-                    number, name_header, "name",
-                    f"an AI system named '{name}'{ref} is in the register already{archived}.",
-                ))  # fmt: skip
-            elif identity in first_seen:
-                row.errors.append(RowError(
-                    number, name_header, "name",
-                    f"'{name}'{ref} is also in row {first_seen[identity]}; "
-                    "each system may appear once.",
-                ))  # fmt: skip
-            else:
-                first_seen[identity] = number
+        matcher.classify(row)
         rows.append(row)
         errors.extend(row.errors)
     new_vendors = sorted({r.new_vendor for r in rows if r.new_vendor}, key=str.casefold)
-    return ImportPreview(mapping=clean_mapping, rows=rows, errors=errors, new_vendors=new_vendors)
+    return ImportPreview(mapping=clean_mapping, rows=rows, errors=errors, new_vendors=new_vendors,
+                         mode=mode, match_on=match_on)  # fmt: skip
 
 
 def commit_import(
-    *, organization, acting, table: Table, mapping: dict, filename: str = ""
+    *,
+    organization,
+    acting,
+    table: Table,
+    mapping: dict,
+    filename: str = "",
+    mode: str = "add",
+    match_on: str = "reference",
+    expected_fingerprint: str | None = None,
 ) -> ImportResult:
-    """Import every row, or nothing: raise ``ImportFailed`` with the errors of any bad row."""
+    """Import every row, or nothing: raise ``ImportFailed`` with the errors of any bad row.
+
+    With ``expected_fingerprint`` (a preview's), refuse when the preview no longer holds.
+    """  # fmt: skip
+    options = {"mode": mode, "match_on": match_on, "expected_fingerprint": expected_fingerprint}
     if acting.organization_id != organization.pk or not acting.can(Action.EDIT_REGISTER):
         raise PermissionDenied("Your role does not allow importing into the register.")
     with scope(organization=organization):
         try:
             with transaction.atomic():
-                return _commit(organization, acting, table, mapping, filename)
+                return _commit(organization, acting, table, mapping, filename, **options)
         except IntegrityError as exc:
             # Someone else added a vendor with the same name in the meantime.
             raise ImportFailed([RowError(
                 None, "", "", "The register changed while importing. Nothing was imported; "
                 "try again.",
             )]) from exc  # fmt: skip
+        except UpdateConflict as exc:
+            raise ImportFailed([RowError(None, "", "", str(exc))]) from exc
 
 
-def _commit(organization, acting, table, mapping, filename) -> ImportResult:
-    preview = preview_import(organization=organization, table=table, mapping=mapping)
+def _commit(organization, acting, table, mapping, filename, *, mode, match_on,
+            expected_fingerprint) -> ImportResult:  # fmt: skip
+    preview = preview_import(
+        organization=organization, table=table, mapping=mapping, mode=mode, match_on=match_on
+    )
     if preview.errors:
         raise ImportFailed(preview.errors)
+    if expected_fingerprint and expected_fingerprint != preview.fingerprint:
+        raise ImportFailed([RowError(None, "", "", "The register changed since the preview, so "
+                                     "the import would not do what it showed. Nothing was "
+                                     "imported; preview the file again.")])  # fmt: skip
     vendors: dict[str, Vendor] = {}
     for name in preview.new_vendors:
         vendors[name.casefold()] = services.create_vendor(
             organization=organization, acting=acting, data={"name": name}
         )
+    new_rows = [r for r in preview.rows if r.outcome == "new"]
+    changed = [r for r in preview.rows if r.outcome == "changed"]
     items = []
-    for row in preview.rows:
+    for row in new_rows:
         data = dict(row.data)
         if row.new_vendor:
             data["vendor"] = vendors[row.new_vendor.casefold()]
@@ -420,9 +479,12 @@ def _commit(organization, acting, table, mapping, filename) -> ImportResult:
     try:
         systems = services.create_systems(organization=organization, acting=acting, items=items)
     except services.ItemInvalid as exc:
-        raise ImportFailed(
-            _row_errors(preview.rows[exc.index], exc.error, preview.mapping)
-        ) from exc
+        raise ImportFailed(_row_errors(new_rows[exc.index], exc.error, preview.mapping)) from exc
+    updates = [_update_of(row, index, vendors) for index, row in enumerate(changed)]
+    try:
+        updated = update_systems(organization=organization, acting=acting, updates=updates)
+    except services.ItemInvalid as exc:
+        raise ImportFailed(_row_errors(changed[exc.index], exc.error, preview.mapping)) from exc
     record_event(
         organization=organization,
         actor=acting.user,
@@ -432,7 +494,11 @@ def _commit(organization, acting, table, mapping, filename) -> ImportResult:
         changes={
             "file": filename,
             "format": table.format,
+            "mode": mode,
+            "match_on": match_on,
             "systems": len(systems),
+            "updated": len(updated),
+            "unchanged": preview.count("unchanged"),
             "new_vendors": preview.new_vendors,
             "mapping": preview.mapping,
         },
@@ -440,7 +506,26 @@ def _commit(organization, acting, table, mapping, filename) -> ImportResult:
     return ImportResult(
         systems=systems,
         vendors=list(vendors.values()),
-        row_numbers=[r.row_number for r in preview.rows],
+        row_numbers=[r.row_number for r in new_rows],
+        updated=updated,
+        unchanged=preview.count("unchanged"),
+        rows=preview.rows,
+    )
+
+
+def _update_of(row: ImportRow, index: int, vendors: dict[str, Vendor]) -> SystemUpdate:
+    """The update a changed row makes: only the fields the preview showed changing."""
+    values = row.stated_values()
+    data = {k: values[k] for k in row.changes if k not in ("ai_models", "tags")}
+    if isinstance(data.get("vendor"), str):
+        data["vendor"] = vendors[data["vendor"].casefold()]
+    return SystemUpdate(
+        system=row.system,
+        expected_version=row.system.row_version,
+        data=data,
+        ai_models=values["ai_models"] if "ai_models" in row.changes else None,
+        tags=values["tags"] if "tags" in row.changes else None,
+        index=index,
     )
 
 
@@ -468,95 +553,10 @@ save_mapping = pending.save_mapping
 discard_upload = pending.discard_upload
 
 
-# --------------------------------------------------------------------------------------------
-# Model cards
-# --------------------------------------------------------------------------------------------
-
-# What the register stores from a card; "tags" has no column on models.
-_CARD_FIELDS = tuple(f for f in services.MODEL_FIELDS if f != "vendor")
-
-
-@dataclass
-class ModelCardPreview:
-    card: ModelCardImport
-    data: dict[str, Any]  # fields for create_model, overrides applied
-    errors: dict[str, list[str]]  # field → messages, e.g. a duplicate name and version
-    unmapped: dict[str, Any]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _card_data(card: ModelCardImport, overrides: dict | None) -> dict[str, Any]:
-    data = {k: card.fields.get(k) for k in _CARD_FIELDS if k in card.fields}
-    # The card may not say; the register records "not known to be" as False.
-    for flag in ("is_general_purpose", "is_open_source"):
-        data[flag] = bool(data.get(flag))
-    for key in ("evaluations", "languages"):
-        data[key] = list(data.get(key) or [])
-    for key, value in (overrides or {}).items():
-        if key in ("name", "version") and value is not None:
-            data[key] = " ".join(str(value).split())
-    return data
-
-
-def preview_model_card(
-    *, organization, text: str | bytes, filename: str = "README.md", overrides: dict | None = None
-) -> ModelCardPreview:
-    """Parse a card and say what would be stored; raise ``ModelCardError`` for a non-card."""
-    card = parse_model_card(text, filename=filename)
-    data = _card_data(card, overrides)
-    unmapped = dict(card.unmapped)
-    if card.fields.get("tags"):
-        unmapped = {"tags": card.fields["tags"], **unmapped}
-    errors: dict[str, list[str]] = {}
-    if not data.get("name"):
-        errors["name"] = ["The card names no model; give it a name."]
-    else:
-        with scope(organization=organization):
-            taken = AIModel.objects.filter(
-                organization=organization, name=data["name"], version=data.get("version", "")
-            ).exists()
-        if taken:
-            version = f" version '{data['version']}'" if data.get("version") else " (no version)"
-            errors["name"] = [
-                f"The model '{data['name']}'{version} is in the register already. "
-                "Change the name or the version to import it as another model."
-            ]
-    return ModelCardPreview(card=card, data=data, errors=errors, unmapped=unmapped)
-
-
-def import_model_card(
-    *, organization, acting, text: str | bytes, filename: str = "README.md",
-    overrides: dict | None = None, vendor: Vendor | None = None,
-) -> tuple[AIModel, ModelCardPreview]:  # fmt: skip
-    """Add the model a card describes; raise ``ValidationError`` (by field) when it cannot."""
-    preview = preview_model_card(
-        organization=organization, text=text, filename=filename, overrides=overrides
-    )
-    if preview.errors:
-        raise ValidationError(preview.errors)
-    data = dict(preview.data)
-    if vendor is not None:
-        data["vendor"] = vendor
-    with scope(organization=organization):
-        model = services.create_model(
-            organization=organization, acting=acting, data=data, source=AIModel.Source.MODEL_CARD
-        )
-    return model, preview
-
-
-def display_card_value(value: Any) -> str:
-    """Render a card value for the preview page."""
-    if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, indent=1)[:2000]
-    return str(value)
+# Model cards: governance.register.modelcard_imports, re-exported here.
+from governance.register.modelcard_imports import (  # noqa: E402, F401
+    ModelCardPreview,
+    display_card_value,
+    import_model_card,
+    preview_model_card,
+)

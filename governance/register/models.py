@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -298,6 +299,19 @@ class AISystem(models.Model):
     class Meta:
         ordering = ["name"]
         permissions = [("edit_own_aisystem", "Can edit this AI system as its owner")]
+        constraints = [
+            # A reference names one system in the organisation, whatever its case; blank is
+            # allowed many times. The services check it first, to name the field.
+            models.UniqueConstraint(
+                "organization",
+                Lower("reference"),
+                condition=~models.Q(reference=""),
+                name="aisystem_unique_reference_per_org",
+                violation_error_message=_(
+                    "Another AI system in the register has this reference already."
+                ),
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["organization", "archived_at", "name"], name="aisystem_org_active_name"

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from governance.audit.services import record_event, record_events
@@ -105,6 +106,33 @@ def _check_same_org(organization, **objects):
                 raise ValidationError({field: "Pick one of your organisation's own records."})
 
 
+REFERENCE_TAKEN = "Another AI system in the register has the reference '{}' already."
+
+
+def taken_references(organization, references, *, exclude_pks=()) -> list[str]:
+    """Return which of `references` (lower case) other systems of the organisation use."""
+    wanted = sorted({r.lower() for r in references if r})
+    taken = []
+    for start in range(0, len(wanted), 500):  # one query per 500, whatever the number
+        taken += (
+            AISystem.objects.filter(organization=organization)
+            .annotate(reference_lower=Lower("reference"))
+            .filter(reference_lower__in=wanted[start : start + 500])
+            .exclude(pk__in=list(exclude_pks))
+            .values_list("reference_lower", flat=True)
+        )
+    return taken
+
+
+def check_references_free(organization, references, *, exclude_pks=()) -> None:
+    """Refuse a reference another system of the organisation uses (case does not count)."""
+    references = [r for r in references if r]
+    taken = set(taken_references(organization, references, exclude_pks=exclude_pks))
+    for reference in references:
+        if reference.lower() in taken:
+            raise ValidationError({"reference": REFERENCE_TAKEN.format(reference)})
+
+
 def set_tags(system: AISystem, names) -> list[str]:
     """Replace the system's tags with these names, making tags on first use."""
     clean = sorted({n.strip()[:60] for n in names if n and n.strip()}, key=str.lower)
@@ -136,6 +164,7 @@ def create_system(*, organization, acting, data: dict, ai_models=(), tags=()) ->
         business_owner=data.get("business_owner"),
         technical_owner=data.get("technical_owner"),
     )
+    check_references_free(organization, [data.get("reference") or ""])
     system = AISystem(organization=organization, created_by=acting.user, **data)
     if not acting.can(Action.EDIT_REGISTER) and system.business_owner_id is None:
         # A contributor's new system is theirs, so they can go on editing it.
@@ -206,10 +235,13 @@ def create_systems(*, organization, acting, items: list[tuple[dict, list, list]]
             # uuid4 ids do not collide; skipping the uniqueness query saves one per row. The
             # related records were checked above (members, this organisation's rows): asking
             # the database again whether each exists would cost a query per row and owner.
-            system.full_clean(exclude=BULK_CLEAN_EXCLUDE, validate_unique=False)
+            system.full_clean(
+                exclude=BULK_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             raise ItemInvalid(index, exc) from exc
         systems.append(system)
+    _check_batch_references(organization, systems)
     AISystem.objects.bulk_create(systems, batch_size=500)
     model_links = [
         AISystem.ai_models.through(aisystem_id=s.pk, aimodel_id=m.pk)
@@ -246,6 +278,19 @@ def create_systems(*, organization, acting, items: list[tuple[dict, list, list]]
         ],
     )
     return systems
+
+
+def _check_batch_references(organization, systems) -> None:
+    """Refuse a batch whose references repeat or are taken (one query per 500 systems)."""
+    first: dict[str, int] = {}
+    for index, system in enumerate(systems):
+        if system.reference and first.setdefault(system.reference.lower(), index) != index:
+            message = REFERENCE_TAKEN.format(system.reference)
+            raise ItemInvalid(index, ValidationError({"reference": message}))
+    for lower in sorted(taken_references(organization, list(first))):
+        index = first[lower]
+        message = REFERENCE_TAKEN.format(systems[index].reference)
+        raise ItemInvalid(index, ValidationError({"reference": message}))
 
 
 def _mirror(obj, current) -> None:
@@ -287,6 +332,10 @@ def update_system(
     )
     owners_before = SYSTEM_OWNERSHIP.owner_ids(current)
     changes = diff(current, data)
+    if "reference" in changes:
+        check_references_free(
+            current.organization, [changes["reference"][1]], exclude_pks=[current.pk]
+        )
     audit = audit_changes(changes)
     if ai_models is not None:
         old_ids = set(current.ai_models.values_list("pk", flat=True))

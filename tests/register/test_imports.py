@@ -432,9 +432,10 @@ def test_duplicates_in_the_file_or_in_the_register_are_errors(world):
     preview = preview_import(organization=world.acme, table=table, mapping=auto(table))
     errors = {e.row_number: str(e) for e in preview.errors}
     assert errors == {
-        2: "Row 2, column 'Name': an AI system named 'chatbot' is in the register already.",
-        5: "Row 5, column 'Name': 'SCORER' with the reference 's-1' is also in row 4; each system "
-        "may appear once.",
+        2: "Row 2, column 'Name': an AI system named 'chatbot' is in the register already; "
+        "give the row a reference to tell them apart.",
+        5: "Row 5, column 'Reference': the reference 's-1' is also in row 4; each system may "
+        "appear once.",
     }
 
 
