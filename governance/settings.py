@@ -177,6 +177,8 @@ OUTBOX_GRACE = env_int("ANNEX_OUTBOX_GRACE", 60)
 GC_GEN0_THRESHOLD = env_int("ANNEX_GC_GEN0_THRESHOLD", 0)
 
 LANGUAGE_CODE = "en-gb"
+# Dates shown as "30 Nov 2026", typed as ISO or day first (governance/core/formats/en_GB).
+FORMAT_MODULE_PATH = ["governance.core.formats"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -122,3 +122,34 @@ def test_the_demo_officer_lands_on_northwind_and_the_banner_matches_the_readme(d
         assert f"| {email} | {role}" in readme and organisations in readme
     client.force_login(User.objects.get(email="officer@northwind.example"))
     assert client.get("/")["Location"] == "/o/northwind/"
+
+
+def test_a_date_input_shows_its_value_and_the_page_reads_day_first(world, client):
+    client.force_login(world.alice)
+    html = client.get(f"/o/acme/members/{world.bob_membership.uuid}/").content.decode()
+    day = world.bob_membership.access_expires_at.date()
+    # type=date takes only ISO; a day-first value here would show as an empty box.
+    assert f'value="{day.isoformat()}"' in html
+    assert '<html lang="en-GB">' in html
+
+
+def test_forms_take_iso_and_day_first_dates_never_month_first():
+    from datetime import date
+
+    from django import forms
+
+    class When(forms.Form):
+        day = forms.DateField()
+
+    for typed in ("2026-11-30", "30/11/2026", "30 Nov 2026"):
+        form = When({"day": typed})
+        assert form.is_valid() and form.cleaned_data["day"] == date(2026, 11, 30), typed
+    assert not When({"day": "11/30/2026"}).is_valid()
+
+
+def test_dates_display_as_day_month_abbreviation_year():
+    from datetime import date
+
+    from django.template import Context, Template
+
+    assert Template("{{ d|date }}").render(Context({"d": date(2026, 11, 30)})) == "30 Nov 2026"
