@@ -160,6 +160,20 @@ FIELD_CHOICES = [("", _("Ignore this column"))] + [
 class MappingForm(forms.Form):
     """One select per spreadsheet column: the register field it feeds, or none."""
 
+    mode = forms.ChoiceField(
+        label="Rows that are in the register already",
+        choices=[("add", "Are errors: only add new systems"),
+                 ("upsert", "Update them: add new systems and update existing ones")],
+        initial="add", widget=forms.RadioSelect, required=False,
+    )  # fmt: skip
+    match_on = forms.ChoiceField(
+        label="Recognise a system by its",
+        choices=[(k, imports.IMPORT_FIELDS[k].label) for k in imports.MATCH_FIELDS],
+        initial="reference",
+        required=False,
+        help_text="Case does not count. Only the filled cells of a matched row change it.",
+    )
+
     def __init__(self, *args, headers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = headers
@@ -173,6 +187,11 @@ class MappingForm(forms.Form):
         chosen = {h: cleaned.get(f"col_{i}") or None for i, h in enumerate(self.headers)}
         try:
             self.mapping = imports.check_mapping(self.headers, chosen)
+            match_on = cleaned.get("match_on") or "reference"
+            if cleaned.get("mode") == "upsert" and match_on not in self.mapping.values():
+                label = imports.IMPORT_FIELDS[match_on].label if match_on else "field"
+                self.add_error("match_on", f"No column is imported as {label}: choose the "
+                               "column, or recognise systems by another field.")  # fmt: skip
         except imports.MappingError as exc:
             for header, errors in exc.errors.items():
                 name = f"col_{self.headers.index(header)}" if header in self.headers else None
@@ -197,10 +216,13 @@ def mapping(request, org_slug, import_token):
     pending, table = _load(request, import_token)
     current = pending.mapping or imports.suggest_import_mapping(table.headers)
     initial = {f"col_{i}": current.get(h) or "" for i, h in enumerate(table.headers)}
+    initial.update(pending.options or {})
     data = request.POST if request.method == "POST" else None
     form = MappingForm(data, headers=table.headers, initial=initial)
     if request.method == "POST" and form.is_valid():
-        imports.save_mapping(pending, {h: form.mapping.get(h) for h in table.headers})
+        options = {"mode": form.cleaned_data["mode"] or "add",
+                   "match_on": form.cleaned_data["match_on"] or "reference"}  # fmt: skip
+        imports.save_mapping(pending, {h: form.mapping.get(h) for h in table.headers}, options)
         return redirect("register_import:preview", org_slug=org_slug, import_token=import_token)
     columns = [
         {"header": header, "samples": _samples(table, i), "field": form[f"col_{i}"]}
@@ -229,7 +251,17 @@ def _preview_row(table: Table, result: imports.ImportPreview, row: imports.Impor
             cells.append({"text": raw[column_of[f.key]], "error": problems[f.key]})
         else:
             cells.append({"text": row.display.get(f.key, ""), "error": ""})
-    return {"number": row.row_number, "cells": cells, "errors": len(row.errors)}
+    changes = [
+        {"label": imports.IMPORT_FIELDS[k].label, "old": old, "new": new}
+        for k, (old, new) in row.changes.items()
+    ]
+    return {"number": row.row_number, "cells": cells, "errors": len(row.errors),
+            "outcome": row.outcome, "changes": changes}  # fmt: skip
+
+
+def _options(pending) -> dict:
+    options = pending.options or {}
+    return {"mode": options.get("mode", "add"), "match_on": options.get("match_on", "reference")}
 
 
 @require_action(Action.EDIT_REGISTER)
@@ -239,8 +271,9 @@ def preview(request, org_slug, import_token):
         return redirect("register_import:mapping", org_slug=org_slug, import_token=import_token)
     try:
         result = imports.preview_import(
-            organization=request.organization, table=table, mapping=pending.mapping
-        )
+            organization=request.organization, table=table, mapping=pending.mapping,
+            **_options(pending),
+        )  # fmt: skip
     except imports.MappingError:
         messages.error(request, "Match the columns again: the saved choices no longer fit.")
         return redirect("register_import:mapping", org_slug=org_slug, import_token=import_token)
@@ -254,6 +287,8 @@ def preview(request, org_slug, import_token):
                 table=table,
                 mapping=pending.mapping,
                 filename=pending.filename,
+                expected_fingerprint=request.POST.get("fingerprint", ""),
+                **_options(pending),
             )
         except imports.ImportFailed as exc:
             errors, status = exc.errors, 400
@@ -261,7 +296,10 @@ def preview(request, org_slug, import_token):
         else:
             imports.discard_upload(pending)
             vendors = len(done.vendors)
-            text = f"{done.created} AI system{'s' if done.created != 1 else ''} imported from "
+            text = f"{done.created} AI system{'s' if done.created != 1 else ''} "
+            text += (
+                f"added and {len(done.updated)} updated from " if done.updated else "imported from "
+            )
             text += f"{pending.filename}"
             if vendors:
                 text += f", with {vendors} new vendor{'s' if vendors != 1 else ''}"
@@ -273,6 +311,8 @@ def preview(request, org_slug, import_token):
         "error_count": len(errors), "errors_hidden": max(0, len(errors) - PREVIEW_ERRORS),
         "error_rows": len({e.row_number for e in errors}),
         "preview_rows": PREVIEW_ROWS, "steps": _steps(request, "preview", pending),
+        "created": result.count("new"), "updated": result.count("changed"),
+        "unchanged": result.count("unchanged"),
     }  # fmt: skip
     if errors:
         context["steps"][2]["state"] = "error"
@@ -287,8 +327,9 @@ def errors_csv(request, org_slug, import_token):
         raise Http404("No such import.")
     try:
         result = imports.preview_import(
-            organization=request.organization, table=table, mapping=pending.mapping
-        )
+            organization=request.organization, table=table, mapping=pending.mapping,
+            **_options(pending),
+        )  # fmt: skip
     except imports.MappingError:
         raise Http404("No such import.") from None
     body = write_csv(

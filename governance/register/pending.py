@@ -46,6 +46,8 @@ class PendingImport(models.Model):
     # {"headers": [...], "rows": [[...]], "row_numbers": [...], "format": ..., "sheet_name": ...}
     table = models.JSONField()
     mapping = models.JSONField(null=True, blank=True)
+    # How rows meet the register: {"mode": "add"|"upsert", "match_on": field key}.
+    options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
@@ -120,9 +122,15 @@ def get_upload(*, organization, user, token: str) -> PendingImport:
     return upload
 
 
-def save_mapping(upload: PendingImport, mapping: dict[str, str | None]) -> None:
+def save_mapping(
+    upload: PendingImport, mapping: dict[str, str | None], options: dict | None = None
+) -> None:
     upload.mapping = dict(mapping)
-    upload.save(update_fields=["mapping"])
+    fields = ["mapping"]
+    if options is not None:
+        upload.options = dict(options)
+        fields.append("options")
+    upload.save(update_fields=fields)
 
 
 def discard_upload(upload: PendingImport) -> None:
