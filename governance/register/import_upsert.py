@@ -12,10 +12,12 @@ refusing the whole batch when any system moved on since the preview (its ``row_v
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from governance.audit.services import record_events
@@ -30,6 +32,8 @@ MODES = ("add", "upsert")
 # The columns a row can be matched on: unique, or expected to be, in a register.
 MATCH_FIELDS = ("reference", "name", "eu_database_id")
 BATCH = 500
+FEW_VALUES = 20  # a field with at most this many new values: one UPDATE per value
+CASE_BATCH = 100
 
 
 def match_key(value) -> str:
@@ -177,12 +181,13 @@ def _write(organization, acting, updates, locked, taken) -> list[AISystem]:
             current.material_changed_at = now
             fields.add("material_changed_at")
         fields.update(changes)
+        current._import_changed = set(changes)
         current.updated_at = now
         setattr(current, LOCK_FIELD, getattr(current, LOCK_FIELD) + 1)
         written.append(current)
         events.append({"action": "system.updated", "obj": current,
                        "changes": {**audit, "import": True}})  # fmt: skip
-    AISystem.objects.bulk_update(written, sorted(fields), batch_size=BATCH)
+    _bulk_write(written, fields - {"updated_at", LOCK_FIELD, "material_changed_at"}, now)
     _replace_links(AISystem.ai_models.through, "aimodel_id", {
         pk: {m.pk for m in models} for pk, models in model_links.items()
     })  # fmt: skip
@@ -196,6 +201,43 @@ def _write(organization, acting, updates, locked, taken) -> list[AISystem]:
         for hook in services.SYSTEM_CHANGED_HOOKS:
             hook(system, event["changes"])
     return written
+
+
+def _bulk_write(systems: list[AISystem], fields: set[str], now) -> None:
+    """Write the changed fields of many systems in few statements.
+
+    The counter and timestamps move in one UPDATE per batch; a field whose new values are few
+    (a stage, a flag) in one UPDATE per value; a field of many values (names) through
+    bulk_update in small batches, as a CASE over many rows is slow on SQLite.
+    """
+    pks = [s.pk for s in systems]
+    material = [s.pk for s in systems if s.material_changed_at == now]
+    for start in range(0, len(pks), BATCH):
+        AISystem.objects.filter(pk__in=pks[start : start + BATCH]).update(
+            updated_at=now, **{LOCK_FIELD: F(LOCK_FIELD) + 1}
+        )
+    for start in range(0, len(material), BATCH):
+        AISystem.objects.filter(pk__in=material[start : start + BATCH]).update(
+            material_changed_at=now
+        )
+    for name in sorted(fields):
+        attname = AISystem._meta.get_field(name).attname
+        by_value: dict = {}
+        for system in systems:
+            if system._import_changed and name in system._import_changed:
+                value = getattr(system, attname)
+                key = json.dumps(value, sort_keys=True, default=str)
+                by_value.setdefault(key, (value, []))[1].append(system)
+        if len(by_value) <= FEW_VALUES:
+            for value, group in by_value.values():
+                ids = [s.pk for s in group]
+                for start in range(0, len(ids), BATCH):
+                    AISystem.objects.filter(pk__in=ids[start : start + BATCH]).update(
+                        **{attname: value}
+                    )
+        else:
+            changed = [s for _value, group in by_value.values() for s in group]
+            AISystem.objects.bulk_update(changed, [name], batch_size=CASE_BATCH)
 
 
 def _replace_links(through, column: str, targets: dict[int, set[int]]) -> None:
