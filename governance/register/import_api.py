@@ -100,6 +100,10 @@ class SystemImportPreviewSerializer(serializers.Serializer):
     )
     mapping = serializers.DictField(child=serializers.CharField(allow_null=True))
     errors = RowErrorSerializer(many=True)
+    error_groups = serializers.ListField(
+        child=serializers.DictField(), help_text="Identical problems grouped, most first: "
+        "{column, field, message, count, rows (the first 20)}.",
+    )  # fmt: skip
     sample = serializers.ListField(
         child=serializers.DictField(), help_text=f"The first {PREVIEW_ROWS} rows as they would "
         "be imported: {\"row\": number, field: text}."
@@ -135,6 +139,7 @@ def _error_schema(name: str, fields: dict):
 
 SYSTEM_IMPORT_ERROR = _error_schema("SystemImportError", {
     "rows": RowErrorSerializer(many=True, required=False),
+    "groups": serializers.ListField(child=serializers.DictField(), required=False),
     "file": serializers.ListField(child=serializers.CharField(), required=False),
     "mapping": serializers.ListField(child=serializers.CharField(), required=False),
 })  # fmt: skip
@@ -283,7 +288,8 @@ class SystemImportView(OrganizationScopedMixin, APIView):
                 expected_fingerprint=params.get("fingerprint"),
             )
         except imports.ImportFailed as exc:
-            return _invalid(str(exc), {"rows": [e.as_dict() for e in exc.errors]})
+            return _invalid(str(exc), {"rows": [e.as_dict() for e in exc.errors],
+                                       "groups": imports.group_errors(exc.errors)})  # fmt: skip
         body = {
             "created": result.created,
             "updated": len(result.updated),
@@ -312,6 +318,7 @@ class SystemImportView(OrganizationScopedMixin, APIView):
             "new_vendors": preview.new_vendors,
             "mapping": {h: preview.mapping.get(h) for h in table.headers},
             "errors": [e.as_dict() for e in preview.errors],
+            "error_groups": preview.error_groups,
             "sample": [
                 {"row": row.row_number, **row.display} for row in preview.rows[:PREVIEW_ROWS]
             ],

@@ -297,6 +297,10 @@ class ImportPreview:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_groups(self) -> list[dict]:
+        return group_errors(self.errors)
+
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.rows if r.outcome == outcome)
 
@@ -344,6 +348,24 @@ class ImportResult:
     @property
     def created(self) -> int:
         return len(self.systems)
+
+
+def group_errors(errors: list[RowError]) -> list[dict]:
+    """Group identical problems: {column, field, message, count, rows (the first 20)}, most first.
+
+    "412 rows: 'In gebruik' is not a lifecycle stage" reads better than 412 lines.
+    """
+    groups: dict[tuple[str, str, str], dict] = {}
+    for error in errors:
+        key = (error.column_header, error.field, error.message)
+        group = groups.setdefault(key, {
+            "column": error.column_header, "field": error.field, "message": error.message,
+            "count": 0, "rows": [],
+        })  # fmt: skip
+        group["count"] += 1
+        if len(group["rows"]) < 20 and error.row_number is not None:
+            group["rows"].append(error.row_number)
+    return sorted(groups.values(), key=lambda g: -g["count"])
 
 
 class ImportFailed(Exception):

@@ -260,3 +260,22 @@ def test_the_api_exports_the_filtered_list_as_csv_and_xlsx(api, world, two_syste
 def test_the_export_is_a_404_for_another_organization(api, world):
     response = api.get(reverse("api:system-export", kwargs={"org_slug": "globex"}))
     assert response.status_code == 404
+
+
+def test_identical_problems_are_grouped_with_their_rows(world):
+    rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "In gebruik", ""] for i in range(30)]
+    _t, _m, preview = run(world, rows, mode="add")
+    assert len(preview.errors) == 30
+    [group] = preview.error_groups
+    assert group["count"] == 30 and group["column"] == "Lifecycle stage"
+    assert group["rows"] == list(range(2, 22))
+    assert "'In gebruik'" in group["message"]
+
+
+def test_the_api_groups_identical_problems(api, world):
+    url = reverse("api:import-systems", kwargs={"org_slug": "acme"})
+    rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "In gebruik", ""] for i in range(3)]
+    response = api.post(url, {"file": upload(rows)})
+    assert response.status_code == 400
+    [group] = response.json()["error"]["fields"]["groups"]
+    assert (group["count"], group["rows"], group["field"]) == (3, [2, 3, 4], "lifecycle_stage")

@@ -61,3 +61,15 @@ def test_upsert_on_an_unmapped_column_is_an_error_next_to_the_choice(world, clie
                              match_on="eu_database_id")  # fmt: skip
     assert response.status_code == 200
     assert "No column is imported as EU database ID" in response.content.decode()
+
+
+def test_the_check_page_groups_identical_problems(world, client):
+    client.force_login(world.alice)
+    lines = ["Reference,Name,Intended purpose,Lifecycle stage"]
+    lines += [f"R-{i},S {i},p,In gebruik" for i in range(12)]
+    upload = SimpleUploadedFile("r.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
+    url = client.post(reverse("register_import:upload", kwargs={"org_slug": "acme"}),
+                      {"file": upload})["Location"]  # fmt: skip
+    response = _post_mapping(client, url)
+    html = client.get(response["Location"]).content.decode()
+    assert "12 rows</td>" in html and "Every problem, row by row" in html
