@@ -62,6 +62,7 @@ FIELD_LABELS = {
     "access_expires_at": "Access ends",
     "expires_at": "Expires",
     "gpai": "General-purpose AI model",
+    "tier": "Risk tier",
     "require_two_factor": "Two-factor sign-in required",
     "row_version": "Version counter",
     "service_account": "Service account",
@@ -69,6 +70,8 @@ FIELD_LABELS = {
     "timeline_version": "Timeline version",
 }
 MAX_VALUE_CHARS = 300
+# Keys recorded under another name than the model field whose choices label their values.
+FIELD_ALIASES = {"tier": "risk_tier", "gpai": "gpai_tier"}
 
 
 def _model_field(object_type: str, name: str):
@@ -76,7 +79,7 @@ def _model_field(object_type: str, name: str):
     from django.core.exceptions import FieldDoesNotExist
 
     try:
-        return apps.get_model(object_type)._meta.get_field(name)
+        return apps.get_model(object_type)._meta.get_field(FIELD_ALIASES.get(name, name))
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
 

@@ -61,3 +61,11 @@ def test_a_service_account_is_named_by_its_service_not_a_pseudo_email(world, cli
     with scopes_disabled():
         event = AuditEvent.objects.filter(action="system.created").get()
     assert "MLflow sync (service account)" in _detail(client, event)
+
+
+def test_a_classification_shows_the_tier_by_its_name():
+    rows = change_rows("register.aisystem", {"tier": [None, "high_risk"], "version": 2})
+    assert rows[0]["label"] == "Risk tier" and rows[0]["before"] == "—"
+    assert rows[0]["after"] == "High-risk" and rows[1] == {
+        "label": "Version", "before": "", "after": "2", "pair": False
+    }  # fmt: skip
