@@ -60,12 +60,23 @@ _CHOICES = {
         "product_manufacturer": ["manufacturer"],
     })),
     "lifecycle_stage": (LifecycleStage, _choice_index(LifecycleStage.choices, {
-        "planned": ["idea", "proposed", "planning", "plan"],
-        "in_development": ["development", "dev", "developing", "building", "in progress"],
-        "testing": ["test", "pilot", "poc", "proof of concept", "trial", "in testing"],
+        # English, then the EU languages registers are published in (nl, fr, de, es, it).
+        "planned": ["idea", "proposed", "planning", "plan", "gepland", "voorgenomen",
+                    "prévu", "planifié", "geplant", "planificado", "previsto", "pianificato"],
+        "in_development": ["development", "dev", "developing", "building", "in progress",
+                           "in ontwikkeling", "ontwikkeling", "en développement",
+                           "en cours de développement", "in entwicklung", "en desarrollo",
+                           "in sviluppo"],
+        "testing": ["test", "pilot", "poc", "proof of concept", "trial", "in testing",
+                    "in test", "testfase", "proef", "en test", "expérimentation", "in erprobung",
+                    "en pruebas", "in prova", "sperimentazione"],
         "in_production": ["production", "prod", "live", "deployed", "in use", "operational",
-                          "active", "in operation"],
-        "retired": ["decommissioned", "archived", "sunset", "discontinued", "withdrawn"],
+                          "active", "in operation", "in gebruik", "in productie", "operationeel",
+                          "en production", "en service", "en usage", "in betrieb", "produktiv",
+                          "en uso", "en producción", "in uso", "in produzione"],
+        "retired": ["decommissioned", "archived", "sunset", "discontinued", "withdrawn",
+                    "buiten gebruik", "uitgefaseerd", "gestopt", "retiré", "hors service",
+                    "abandonné", "außer betrieb", "eingestellt", "retirado", "dismesso"],
     })),
     "deployment_context": (DeploymentContext, _choice_index(DeploymentContext.choices, {
         "internal": ["internal", "in house", "employees"],
@@ -86,9 +97,10 @@ _AFFECTED = _choice_index(AffectedPersons.choices, {
     "vulnerable": ["vulnerable groups", "vulnerable people", "vulnerable persons"],
 })  # fmt: skip
 
-_TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "j", "oui", "si", "sí",
-                   "wahr", "on"})  # fmt: skip
-_FALSE = frozenset({"no", "n", "false", "f", "0", "nein", "non", "falsch", "off", "-", "–", "—"})
+_TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "j", "oui", "vrai", "si",
+                   "sí", "sim", "wahr", "on", "waar", "vero"})  # fmt: skip
+_FALSE = frozenset({"no", "n", "false", "f", "0", "nee", "nein", "non", "faux", "falsch", "nej",
+                    "não", "nao", "onwaar", "falso", "off", "-", "–", "—"})  # fmt: skip
 
 _DATE_HINT = "Write dates as YYYY-MM-DD (e.g. 2024-03-31) or DD/MM/YYYY."
 # Excel stores dates as days since 30 December 1899; this range is 1954 to 2119, so a bare

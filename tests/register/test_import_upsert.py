@@ -263,19 +263,39 @@ def test_the_export_is_a_404_for_another_organization(api, world):
 
 
 def test_identical_problems_are_grouped_with_their_rows(world):
-    rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "In gebruik", ""] for i in range(30)]
+    rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "Bijna klaar", ""] for i in range(30)]
     _t, _m, preview = run(world, rows, mode="add")
     assert len(preview.errors) == 30
     [group] = preview.error_groups
     assert group["count"] == 30 and group["column"] == "Lifecycle stage"
     assert group["rows"] == list(range(2, 22))
-    assert "'In gebruik'" in group["message"]
+    assert "'Bijna klaar'" in group["message"]
 
 
 def test_the_api_groups_identical_problems(api, world):
     url = reverse("api:import-systems", kwargs={"org_slug": "acme"})
-    rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "In gebruik", ""] for i in range(3)]
+    rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "Bijna klaar", ""] for i in range(3)]
     response = api.post(url, {"file": upload(rows)})
     assert response.status_code == 400
     [group] = response.json()["error"]["fields"]["groups"]
     assert (group["count"], group["rows"], group["field"]) == (3, [2, 3, 4], "lifecycle_stage")
+
+
+@pytest.mark.parametrize(
+    ("stage", "personal", "expected"),
+    [
+        ("In gebruik", "Ja", ("in_production", True)),
+        ("In ontwikkeling", "Nee", ("in_development", False)),
+        ("En production", "oui", ("in_production", True)),
+        ("Buiten gebruik", "non", ("retired", False)),
+        ("In Betrieb", "nein", ("in_production", False)),
+    ],
+)
+def test_values_in_eu_languages_are_understood(world, stage, personal, expected):
+    table = table_of([["Name", "Intended purpose", "Lifecycle stage", "Personal data"],
+                      ["A", "p", stage, personal]])  # fmt: skip
+    preview = preview_import(organization=world.acme, table=table,
+                             mapping=suggest_import_mapping(table.headers))  # fmt: skip
+    assert preview.ok, preview.errors
+    data = preview.rows[0].data
+    assert (data["lifecycle_stage"], data["processes_personal_data"]) == expected

@@ -66,7 +66,7 @@ def test_upsert_on_an_unmapped_column_is_an_error_next_to_the_choice(world, clie
 def test_the_check_page_groups_identical_problems(world, client):
     client.force_login(world.alice)
     lines = ["Reference,Name,Intended purpose,Lifecycle stage"]
-    lines += [f"R-{i},S {i},p,In gebruik" for i in range(12)]
+    lines += [f"R-{i},S {i},p,Bijna klaar" for i in range(12)]
     upload = SimpleUploadedFile("r.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
     url = client.post(reverse("register_import:upload", kwargs={"org_slug": "acme"}),
                       {"file": upload})["Location"]  # fmt: skip
