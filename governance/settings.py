@@ -288,6 +288,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "compliance.documents.models.DocumentStatus",
         "FrameworkKindEnum": "compliance.catalogue.models.FrameworkKind",
         "LawChangeStatusEnum": "governance.classification.models.ReassessmentStatus",
+        "IncidentKindEnum": "governance.risks.models.IncidentKind",
+        "IncidentStatusEnum": "governance.risks.models.IncidentStatus",
+        "RiskStatusEnum": "governance.risks.models.RiskStatus",
     },
     # Every operation documents the house error shape under the statuses it can answer with.
     "POSTPROCESSING_HOOKS": [
