@@ -68,6 +68,11 @@ class SystemImportRequestSerializer(RejectUnknownFieldsMixin, serializers.Serial
         choices=imports.MATCH_FIELDS, required=False, default="reference",
         help_text="The field rows are matched to systems on (case does not count).",
     )  # fmt: skip
+    tag_separator = serializers.ChoiceField(
+        choices=[",", ";", "|", "\n"], required=False,
+        help_text="What separates the tags of a cell (default: commas, semicolons and line "
+        "breaks). A tag over 60 characters is an error, never cut.",
+    )  # fmt: skip
     fingerprint = serializers.CharField(
         required=False, max_length=64,
         help_text="A dry run's `fingerprint`: the import is refused (400) unless it would do "
@@ -268,6 +273,7 @@ class SystemImportView(OrganizationScopedMixin, APIView):
             preview = imports.preview_import(
                 organization=self.organization, table=table, mapping=mapping,
                 mode=params["mode"], match_on=params["match_on"],
+                tag_separator=params.get("tag_separator"),
             )  # fmt: skip
         except imports.MappingError as exc:
             return _invalid(
@@ -285,6 +291,7 @@ class SystemImportView(OrganizationScopedMixin, APIView):
                 filename=upload.name or "",
                 mode=params["mode"],
                 match_on=params["match_on"],
+                tag_separator=params.get("tag_separator"),
                 expected_fingerprint=params.get("fingerprint"),
             )
         except imports.ImportFailed as exc:

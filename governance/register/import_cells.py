@@ -237,10 +237,19 @@ def _affected(value: str, ctx) -> list[str]:
     return codes
 
 
+TAG_SEPARATORS = {",": "comma", ";": "semicolon", "|": "vertical bar", "\n": "line break"}
+
+
 def _tags(value: str, ctx) -> list[str]:
     seen: dict[str, str] = {}
-    for tag in _split(value):
-        seen.setdefault(tag.casefold(), tag[:60].strip())
+    separators = getattr(ctx, "tag_separators", ",;\n")
+    for tag in _split(value, separators):
+        if len(tag) > 60:
+            raise CellError(
+                f"the tag '{tag[:40]}…' is {len(tag):,} characters long; the limit is 60. "
+                "Nothing is cut: shorten it, or split the cell on another separator."
+            )
+        seen.setdefault(tag.casefold(), tag)
     return list(seen.values())
 
 

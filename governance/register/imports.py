@@ -26,6 +26,7 @@ from governance.register import pending, services
 from governance.register.import_cells import (
     PARSERS,
     REQUIRED_MESSAGES,
+    TAG_SEPARATORS,
     CellError,
     Lookups,
     display_value,
@@ -386,7 +387,13 @@ class ImportFailed(Exception):
 
 
 def preview_import(
-    *, organization, table: Table, mapping: dict, mode: str = "add", match_on: str = "reference"
+    *,
+    organization,
+    table: Table,
+    mapping: dict,
+    mode: str = "add",
+    match_on: str = "reference",
+    tag_separator: str | None = None,
 ) -> ImportPreview:
     """Validate every row of the table against the register and say what each row does.
 
@@ -407,6 +414,11 @@ def preview_import(
     with scope(organization=organization):
         ctx = Lookups(organization)
         matcher = RowMatcher(organization, mode=mode, match_on=match_on, mapping=clean_mapping)
+    if tag_separator is not None:
+        if tag_separator not in TAG_SEPARATORS:
+            names = ", ".join(TAG_SEPARATORS.values())
+            raise MappingError({"": [f"Split tags on one of: {names}."]})
+        ctx.tag_separators = tag_separator
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     if not table.rows:
@@ -452,12 +464,14 @@ def commit_import(
     mode: str = "add",
     match_on: str = "reference",
     expected_fingerprint: str | None = None,
+    tag_separator: str | None = None,
 ) -> ImportResult:
     """Import every row, or nothing: raise ``ImportFailed`` with the errors of any bad row.
 
     With ``expected_fingerprint`` (a preview's), refuse when the preview no longer holds.
     """  # fmt: skip
-    options = {"mode": mode, "match_on": match_on, "expected_fingerprint": expected_fingerprint}
+    options = {"mode": mode, "match_on": match_on, "expected_fingerprint": expected_fingerprint,
+               "tag_separator": tag_separator}  # fmt: skip
     if acting.organization_id != organization.pk or not acting.can(Action.EDIT_REGISTER):
         raise PermissionDenied("Your role does not allow importing into the register.")
     with scope(organization=organization):
@@ -475,10 +489,11 @@ def commit_import(
 
 
 def _commit(organization, acting, table, mapping, filename, *, mode, match_on,
-            expected_fingerprint) -> ImportResult:  # fmt: skip
+            expected_fingerprint, tag_separator) -> ImportResult:  # fmt: skip
     preview = preview_import(
-        organization=organization, table=table, mapping=mapping, mode=mode, match_on=match_on
-    )
+        organization=organization, table=table, mapping=mapping, mode=mode, match_on=match_on,
+        tag_separator=tag_separator,
+    )  # fmt: skip
     if preview.errors:
         raise ImportFailed(preview.errors)
     if expected_fingerprint and expected_fingerprint != preview.fingerprint:

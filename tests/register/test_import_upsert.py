@@ -299,3 +299,15 @@ def test_values_in_eu_languages_are_understood(world, stage, personal, expected)
     assert preview.ok, preview.errors
     data = preview.rows[0].data
     assert (data["lifecycle_stage"], data["processes_personal_data"]) == expected
+
+
+def test_tags_split_on_the_chosen_separator_and_a_long_tag_is_an_error_not_cut(world):
+    rows = [["Name", "Intended purpose", "Tags"], ["A", "p", "credit, loans | retail"]]
+    table = table_of(rows)
+    mapping = suggest_import_mapping(table.headers)
+    preview = preview_import(organization=world.acme, table=table, mapping=mapping,
+                             tag_separator="|")  # fmt: skip
+    assert preview.rows[0].tags == ["credit, loans", "retail"]
+    long = table_of([["Name", "Intended purpose", "Tags"], ["A", "p", "x" * 61]])
+    [error] = preview_import(organization=world.acme, table=long, mapping=mapping).errors
+    assert "61 characters long; the limit is 60. Nothing is cut" in error.message
