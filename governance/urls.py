@@ -51,9 +51,7 @@ org_router.register("risks", risks_api.RiskViewSet, basename="risk")
 org_router.register("incidents", risks_api.IncidentViewSet, basename="incident")
 # documents API routes (below this line)
 org_router.register("documents", documents_api.DocumentViewSet, basename="document")
-org_router.register(
-    "evidence-packs", documents_api.EvidencePackViewSet, basename="evidence-pack"
-)
+org_router.register("evidence-packs", documents_api.EvidencePackViewSet, basename="evidence-pack")
 
 api_urlpatterns = [
     path("organizations/", tenancy_api.MyOrganizationsView.as_view(), name="my-organizations"),

@@ -7,5 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from governance.core import schema  # noqa: F401  (registers the OpenAPI extension)
-        from governance.core import security  # noqa: F401  (registers the deploy checks)
+        from governance.core import (
+            schema,  # noqa: F401  (registers the OpenAPI extension)
+            security,  # noqa: F401  (registers the deploy checks)
+        )

@@ -24,8 +24,9 @@ class Action(models.TextChoices):
 
     VIEW_ORGANIZATION = "organization.view", _("See the organisation's home page")
     MANAGE_ORGANIZATION = "organization.manage", _("Rename the organisation")
-    REQUIRE_TWO_FACTOR = "organization.require_two_factor", _(
-        "Require two-factor sign-in for every member"
+    REQUIRE_TWO_FACTOR = (
+        "organization.require_two_factor",
+        _("Require two-factor sign-in for every member"),
     )
     VIEW_MEMBERS = "members.view", _("See the members")
     MANAGE_MEMBERS = "members.manage", _("Invite members, change roles, remove members")
