@@ -4,6 +4,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from governance.audit import labels
 from governance.audit.models import AuditEvent
 from governance.audit.selectors import events_of
 from governance.core.api import OrganizationScopedMixin
@@ -12,7 +13,9 @@ from governance.tenancy.roles import Action
 
 class AuditEventSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
-    actor = serializers.CharField(source="actor_label", read_only=True)
+    actor = serializers.SerializerMethodField(
+        help_text="Who acted: a person's email, or a service account's name."
+    )
 
     class Meta:
         model = AuditEvent
@@ -28,6 +31,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "changes",
             "ip_address",
         ]
+
+    def get_actor(self, event) -> str:
+        return labels.actor_name(event)
 
 
 class AuditEventFilter(filters.FilterSet):
@@ -53,4 +59,4 @@ class AuditEventViewSet(OrganizationScopedMixin, viewsets.ReadOnlyModelViewSet):
     required_actions = {"*": Action.VIEW_AUDIT}
 
     def organization_queryset(self):
-        return events_of(self.organization)
+        return events_of(self.organization).select_related("actor")

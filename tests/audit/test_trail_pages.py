@@ -61,6 +61,10 @@ def test_a_service_account_is_named_by_its_service_not_a_pseudo_email(world, cli
     with scopes_disabled():
         event = AuditEvent.objects.filter(action="system.created").get()
     assert "MLflow sync (service account)" in _detail(client, event)
+    api = client.get(reverse("api:audit-event-list", kwargs={"org_slug": "acme"})).json()
+    actors = {row["actor"] for row in api["results"]}
+    assert "MLflow sync (service account)" in actors
+    assert not any("service-accounts.annex.invalid" in a for a in actors)
 
 
 def test_a_classification_shows_the_tier_by_its_name():
