@@ -22,8 +22,6 @@ def next_from_stored(entries: list[dict], today: date) -> date | None:
 @shared_task(
     name="governance.classification.tasks.roll_next_obligation_dates",
     ignore_result=True,
-    soft_time_limit=240,
-    time_limit=300,
 )
 def roll_next_obligation_dates() -> int:
     """Move on `next_obligation_date` of systems whose next date has passed; safe to run twice.
