@@ -11,7 +11,9 @@ def _nav(request, membership) -> list[dict]:
     items = []
 
     def add(section, label, url_name, action=None, exact=False):
-        if action is not None and not membership.can(action):
+        # `action` is one action or a tuple of actions, any of which opens the entry.
+        actions = action if isinstance(action, tuple) else (action,)
+        if action is not None and not any(membership.can(a) for a in actions):
             return
         url = reverse(url_name, kwargs={"org_slug": slug})
         active = path == url if exact else path.startswith(url)
@@ -27,7 +29,9 @@ def _nav(request, membership) -> list[dict]:
     return items
 
 
-# Later capabilities add their sections here: (section, label, url name, action).
+_ASSESSMENT_READERS = (Action.VIEW_ASSESSMENTS, Action.VIEW_GRANTED_ASSESSMENTS)
+
+# Later capabilities add their sections here: (section, label, url name, action or actions).
 NAV_EXTENSIONS: list[tuple] = []
 NAV_EXTENSIONS += [
     ("Register", "AI systems", "register:system-list", Action.VIEW_REGISTER),
@@ -36,10 +40,11 @@ NAV_EXTENSIONS += [
     ("Register", "Law changes", "law_changes:list", Action.VIEW_REGISTER),
 ]
 NAV_EXTENSIONS += [
-    ("Compliance", "Assessments", "assessments:list", Action.VIEW_ORGANIZATION),
-    ("Compliance", "Catalogues", "catalogue:framework-list", Action.VIEW_ORGANIZATION),
+    # Board members see the dashboard and reports, nothing else (scores are on the dashboard).
+    ("Compliance", "Assessments", "assessments:list", _ASSESSMENT_READERS),
+    ("Compliance", "Catalogues", "catalogue:framework-list", _ASSESSMENT_READERS),
     ("Compliance", "Evidence", "evidence:list", Action.VIEW_ASSESSMENTS),
-    ("Compliance", "My actions", "assessments:my-actions", Action.VIEW_ORGANIZATION),
+    ("Compliance", "My actions", "assessments:my-actions", _ASSESSMENT_READERS),
 ]
 
 NAV_EXTENSIONS += [
