@@ -9,9 +9,7 @@ from governance.tenancy.models import Organization
 from . import services
 
 
-@shared_task(
-    name="governance.dashboards.tasks.take_daily_snapshots", soft_time_limit=600, time_limit=660
-)
+@shared_task(name="governance.dashboards.tasks.take_daily_snapshots")
 def take_daily_snapshots() -> int:
     """Snapshot every organisation once today; a second run the same day adds nothing."""
     today = timezone.localdate()
