@@ -39,6 +39,12 @@ class ClassificationVersionSerializer(serializers.Serializer):
     gpai = serializers.CharField()
     note = serializers.CharField()
     timeline_version = serializers.CharField()
+    answered_keys = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="The screening keys answered explicitly; the others took the contract's "
+        "neutral value (null for versions saved before this was recorded).",
+    )
     created_at = serializers.DateTimeField()
     created_by = serializers.EmailField(source="created_by.email", default=None)
     screening = ScreeningField()

@@ -203,3 +203,27 @@ def test_a_read_only_token_may_not_save_a_screening(world, client, api_token, sy
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
     assert response.status_code == 403
+
+
+def test_the_api_says_which_keys_were_answered(world, client, api_token):
+    from django.urls import reverse
+    from django_scopes import scopes_disabled
+
+    from governance.register import services as register_services
+
+    with scopes_disabled():
+        system = register_services.create_system(
+            organization=world.acme,
+            acting=world.alice_membership,
+            data={"name": "Keys", "intended_purpose": "p"},
+        )
+    _t, secret = api_token(world.acme, world.alice_membership)
+    url = reverse(
+        "api:system-classifications", kwargs={"org_slug": "acme", "system_uuid": system.uuid}
+    )
+    body = {"schema": "eu-ai-act-screening/1", "role": "deployer", "is_ai_system": True}
+    out = client.post(
+        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert out.status_code == 201, out.content
+    assert sorted(out.json()["answered_keys"]) == ["is_ai_system", "role"]
