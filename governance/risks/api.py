@@ -1,6 +1,6 @@
 """REST API of the risk register and serious incidents; the services validate, as on the web."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -10,6 +10,8 @@ from governance.tenancy.roles import Action
 
 from . import clocks, selectors, services
 from .models import HarmDomain, Incident, IncidentKind, IncidentStatus, Risk, RiskStatus, Treatment
+
+MAX_LINKS = 500
 
 
 class RiskSerializer(serializers.ModelSerializer):
@@ -21,6 +23,9 @@ class RiskSerializer(serializers.ModelSerializer):
     inherent_level = serializers.CharField(read_only=True)
     residual_score = serializers.IntegerField(read_only=True)
     residual_level = serializers.CharField(read_only=True)
+    controls = serializers.SerializerMethodField()
+    evidence = serializers.SlugRelatedField(slug_field="uuid", many=True, read_only=True)
+    actions = serializers.SlugRelatedField(slug_field="uuid", many=True, read_only=True)
 
     class Meta:
         model = Risk
@@ -41,6 +46,9 @@ class RiskSerializer(serializers.ModelSerializer):
             "residual_level",
             "treatment",
             "treatment_notes",
+            "controls",
+            "evidence",
+            "actions",
             "owner",
             "accepted_by",
             "accepted_at",
@@ -51,6 +59,14 @@ class RiskSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_controls(self, risk) -> list[str]:
+        return sorted(selectors.control_public_id(c) for c in risk.controls.all())
+
+
+def _id_list(child):
+    return serializers.ListField(child=child, required=False, max_length=MAX_LINKS)
 
 
 class RiskWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -71,6 +87,9 @@ class RiskWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     accepted_by = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
     review_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=RiskStatus.choices, required=False)
+    controls = _id_list(serializers.CharField(max_length=160))
+    evidence = _id_list(serializers.UUIDField())
+    actions = _id_list(serializers.UUIDField())
     row_version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -161,15 +180,17 @@ _TAGS = ["risks"]
         summary="Add a risk",
         description="`system` is the AI system's id. Likelihood and impact are 1-5. Accepting "
         "a high residual risk (score 10 or more) needs `accepted_by`, a member other than "
-        "the owner.",
+        "the owner. `controls` are catalogue items as `<framework slug>:<code>` (e.g. "
+        "`iso-42001:A.6.1.2`), `evidence` and `actions` the ids of this organisation's "
+        "evidence items and remediation actions; an unknown or foreign one is refused.",
         request=RiskWriteSerializer,
         responses={201: RiskSerializer},
     ),
     partial_update=extend_schema(
         tags=_TAGS,
         summary="Edit a risk",
-        description="Writes only the fields sent; send If-Match (or row_version) to refuse a "
-        "write based on an older version.",
+        description="Writes only the fields sent; a link list sent replaces the links. Send "
+        "If-Match (or row_version) to refuse a write based on an older version.",
         request=RiskWriteSerializer,
         **versioned_schema(RiskSerializer),
     ),
@@ -181,7 +202,15 @@ class RiskViewSet(_Base):
     write_serializer = RiskWriteSerializer
 
     def organization_queryset(self):
-        return selectors.risks_for_list(self.organization).order_by("-created_at")
+        return selectors.with_links(selectors.risks_for_list(self.organization)).order_by(
+            "-created_at"
+        )
+
+    def _payload(self, request):
+        data, body_version = super()._payload(request)
+        if "controls" in data:
+            data["controls"] = selectors.control_ids(self.organization, data["controls"])
+        return data, body_version
 
     def create(self, request, *args, **kwargs):
         data, _ = self._payload(request)

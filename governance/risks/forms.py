@@ -6,7 +6,9 @@ from governance.core.concurrency import VersionedForm
 from governance.register.selectors import systems_of
 
 from .models import HarmDomain, IncidentKind, IncidentStatus, RiskStatus, Treatment
+from .selectors import link_choices
 
+LINK_FIELDS = ("controls", "evidence", "actions")
 SCALE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -14,6 +16,22 @@ def _members(organization):
     from governance.accounts.models import User
 
     return User.objects.filter(memberships__organization=organization).order_by("email")
+
+
+class _ControlField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} · {obj.title}"
+
+
+def _links_field(label, help_text, field=forms.ModelMultipleChoiceField, **kwargs):
+    return field(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=label,
+        help_text=help_text,
+        **kwargs,
+    )
 
 
 class RiskForm(VersionedForm):
@@ -42,12 +60,25 @@ class RiskForm(VersionedForm):
     )
     review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(choices=RiskStatus.choices, initial=RiskStatus.OPEN)
+    controls = _links_field(
+        "Linked controls",
+        "ISO/IEC 42001 Annex A controls that treat this risk.",
+        field=_ControlField,
+    )
+    evidence = _links_field(
+        "Linked evidence", "Evidence that the treatment works.", to_field_name="uuid"
+    )
+    actions = _links_field(
+        "Linked remediation actions", "Actions that carry out the treatment.", to_field_name="uuid"
+    )
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, risk=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["system"].queryset = systems_of(organization).order_by("name")
         for name in ("owner", "accepted_by"):
             self.fields[name].queryset = _members(organization)
+        for name, queryset in link_choices(organization, risk=risk).items():
+            self.fields[name].queryset = queryset
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "row_version"}
@@ -91,9 +122,12 @@ def risk_initial(risk) -> dict:
     out = {
         f: getattr(risk, f)
         for f in RiskForm.base_fields
-        if f not in ("row_version", "system", "owner", "accepted_by")
+        if f not in ("row_version", "system", "owner", "accepted_by", *LINK_FIELDS)
     }
     out["system"] = risk.system.uuid
+    out["controls"] = [c.pk for c in risk.controls.all()]
+    out["evidence"] = [e.uuid for e in risk.evidence.all()]
+    out["actions"] = [a.uuid for a in risk.actions.all()]
     out["owner"] = risk.owner_id
     out["accepted_by"] = risk.accepted_by_id
     return out

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from .models import Incident, IncidentStatus, Risk
 
+ISO_42001 = "iso-42001"
+
 
 def risks_of(organization):
     return Risk.objects.filter(organization=organization)
@@ -24,6 +26,64 @@ def risks_for_list(organization, *, system=None, residual=None):
         likelihood, impact = residual
         qs = with_residual_cell(qs).filter(cell_likelihood=likelihood, cell_impact=impact)
     return qs
+
+
+def with_links(qs):
+    """Prefetch the linked controls (with their framework), evidence and actions."""
+    return qs.prefetch_related("controls__framework", "evidence", "actions")
+
+
+def control_public_id(requirement) -> str:
+    """A control's public id: "<framework slug>:<code>", as in the catalogue mappings."""
+    return f"{requirement.framework.slug}:{requirement.code}"
+
+
+def link_choices(organization, *, risk=None) -> dict:
+    """Linkable items: ISO/IEC 42001 Annex A controls, evidence items and remediation actions.
+
+    The controls are the items of the latest ISO/IEC 42001 Annex A plus those already linked
+    to `risk` (any framework), so the list stays short; the API links any catalogue item.
+    """
+    from compliance.assessments.selectors import actions_of
+    from compliance.catalogue.models import Requirement
+    from compliance.catalogue.selectors import latest_frameworks_for_organization
+    from compliance.evidence.selectors import evidence_of
+
+    iso = [f for f in latest_frameworks_for_organization(organization) if f.slug == ISO_42001]
+    annex_a = Q(framework__in=iso, kind="item", code__startswith="A.")
+    if risk is not None:
+        annex_a |= Q(pk__in=risk.controls.values("pk"))
+    return {
+        "controls": Requirement.objects.filter(annex_a).select_related("framework"),
+        "evidence": evidence_of(organization).order_by("title"),
+        "actions": actions_of(organization).order_by("title"),
+    }
+
+
+def control_ids(organization, public_ids) -> list:
+    """Map "<framework slug>:<code>" to requirement ids of the latest framework version.
+
+    An unknown id is kept as given, so the service refuses it on the `controls` field.
+    """
+    from compliance.catalogue.models import Requirement
+    from compliance.catalogue.selectors import latest_frameworks_for_organization
+
+    wanted = {}
+    for value in public_ids:
+        slug, _, code = str(value).partition(":")
+        wanted.setdefault(slug, set()).add(code)
+    latest = {f.slug: f for f in latest_frameworks_for_organization(organization)}
+    query = Q(pk__in=[])
+    for slug, codes in wanted.items():
+        if slug in latest:
+            query |= Q(framework=latest[slug], code__in=codes)
+    found = {
+        f"{slug}:{code}": pk
+        for pk, slug, code in Requirement.objects.filter(query).values_list(
+            "pk", "framework__slug", "code"
+        )
+    }
+    return [found.get(str(value), str(value)) for value in public_ids]
 
 
 def get_risk_for_member(membership, risk_uuid) -> Risk:

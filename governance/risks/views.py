@@ -101,6 +101,7 @@ def risk_edit(request, org_slug, risk_uuid):
     form = RiskForm(
         request.POST or None,
         organization=request.organization,
+        risk=risk,
         initial=risk_initial(risk),
         row_version=risk.row_version,
     )
