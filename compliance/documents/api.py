@@ -1,7 +1,6 @@
 """REST API of documents: request one (202), poll its job, download its file."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 
 from compliance.assessments.selectors import assessments_of
 from compliance.documents import selectors, services
+from compliance.documents.downloads import serve_built_file
 from compliance.documents.kinds import KINDS
 from compliance.documents.models import Document, DocumentStatus, EvidencePack
 from governance.core.api import OrganizationScopedMixin
@@ -168,18 +168,7 @@ class DocumentViewSet(
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        document = self.get_object()
-        if document.status != DocumentStatus.DONE or not document.file:
-            raise Http404("This document has no file yet.")
-        services.record_download(document, actor=request.user)
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.content_type,
-        )
-        response["X-Content-SHA256"] = document.sha256
-        return response
+        return serve_built_file(self.get_object(), actor=request.user)
 
 
 class EvidencePackSerializer(serializers.ModelSerializer):
@@ -289,17 +278,4 @@ class EvidencePackViewSet(
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        from compliance.documents import pack_services
-
-        pack = self.get_object()
-        if pack.status != DocumentStatus.DONE or not pack.file:
-            raise Http404("This pack has no file yet.")
-        pack_services.record_pack_download(pack, actor=request.user)
-        response = FileResponse(
-            pack.file.open("rb"),
-            as_attachment=True,
-            filename=pack.filename,
-            content_type="application/zip",
-        )
-        response["X-Content-SHA256"] = pack.sha256
-        return response
+        return serve_built_file(self.get_object(), actor=request.user)

@@ -114,14 +114,3 @@ def _finish(pack, attempt, name, digest, size, count) -> str:
             changes={"sha256": digest, "files": count},
         )
     return DocumentStatus.DONE
-
-
-def record_pack_download(pack, *, actor) -> None:
-    with transaction.atomic():
-        record_event(
-            organization=pack.organization,
-            actor=actor,
-            action="evidence_pack.downloaded",
-            obj=pack,
-            changes={"sha256": pack.sha256},
-        )

@@ -3,13 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from compliance.assessments.selectors import assessments_for_member
 from compliance.documents import pack_services, selectors
-from compliance.documents.models import DocumentStatus
+from compliance.documents.downloads import serve_built_file
 from governance.core.forms import apply_service_errors
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
@@ -72,14 +71,4 @@ def pack_detail(request, org_slug, pack_uuid):
 @require_action(Action.DOWNLOAD_DOCUMENTS)
 def pack_download(request, org_slug, pack_uuid):
     pack = selectors.get_pack_for_member(request.membership, pack_uuid)
-    if pack.status != DocumentStatus.DONE or not pack.file:
-        raise Http404("This pack has no file yet.")
-    pack_services.record_pack_download(pack, actor=request.user)
-    response = FileResponse(
-        pack.file.open("rb"),
-        as_attachment=True,
-        filename=pack.filename,
-        content_type="application/zip",
-    )
-    response["X-Content-SHA256"] = pack.sha256
-    return response
+    return serve_built_file(pack, actor=request.user)

@@ -258,15 +258,3 @@ def sweep(*, now=None) -> dict:
             publish(row)
             counts["requeued"] += 1
     return counts
-
-
-def record_download(document, *, actor) -> None:
-    """Write the audit event of a download (auditors' downloads are evidence of access)."""
-    with transaction.atomic():
-        record_event(
-            organization=document.organization,
-            actor=actor,
-            action="document.downloaded",
-            obj=document,
-            changes={"sha256": document.sha256},
-        )

@@ -3,19 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.documents import selectors, services
 from compliance.documents.details import save_details, save_system_facts
+from compliance.documents.downloads import serve_built_file
 from compliance.documents.forms import (
     DocumentRequestForm,
     OrganizationDetailsForm,
     SystemFactsForm,
 )
 from compliance.documents.kinds import KINDS
-from compliance.documents.models import DocumentStatus
 from compliance.documents.renderers.model_card import huggingface_readme, model_card_toolkit_json
 from compliance.documents.renderers.registration import registration_json, why_not_registered
 from governance.core.forms import apply_service_errors
@@ -108,17 +108,7 @@ def document_detail(request, org_slug, document_uuid):
 @require_action(Action.DOWNLOAD_DOCUMENTS)
 def document_download(request, org_slug, document_uuid):
     document = selectors.get_document_for_member(request.membership, document_uuid)
-    if document.status != DocumentStatus.DONE or not document.file:
-        raise Http404("This document has no file yet.")
-    services.record_download(document, actor=request.user)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
-    response["X-Content-SHA256"] = document.sha256
-    return response
+    return serve_built_file(document, actor=request.user)
 
 
 def _text_download(body: str, filename: str, content_type: str) -> HttpResponse:
