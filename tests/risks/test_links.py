@@ -289,7 +289,7 @@ def test_a_foreign_link_on_edit_changes_nothing(world, linkables, client_for):
     assert after["row_version"] == created["row_version"]
 
 
-def test_the_api_list_reads_links_in_a_fixed_number_of_queries(
+def test_the_list_and_pages_read_links_in_a_fixed_number_of_queries(
     world, linkables, client_for, django_assert_max_num_queries
 ):
     from governance.risks import services
@@ -309,7 +309,13 @@ def test_the_api_list_reads_links_in_a_fixed_number_of_queries(
             )
     client = client_for(world.alice)
     url = reverse("api:risk-list", kwargs={"org_slug": "acme"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
     assert all(r["controls"] == ["iso-42001:A.6.1.2"] for r in response.json()["results"])
+    with scopes_disabled():
+        risk = Risk.objects.first()
+    for name, most in (("risks:risk-detail", 10), ("risks:risk-edit", 15)):
+        with django_assert_max_num_queries(most):
+            page = client.get(reverse(name, kwargs={"org_slug": "acme", "risk_uuid": risk.uuid}))
+        assert page.status_code == 200
