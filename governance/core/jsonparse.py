@@ -76,7 +76,26 @@ def parse_json(text: str | bytes, *, max_depth: int = MAX_DEPTH, max_bytes: int 
         raise JSONInputError(f"invalid JSON: nested deeper than {max_depth} levels") from exc
     if _depth_exceeds(data, max_depth):
         raise JSONInputError(f"invalid JSON: nested deeper than {max_depth} levels")
+    if _has_nul(data):
+        # PostgreSQL stores no NUL character in text or jsonb; no Annex field needs one.
+        raise JSONInputError("invalid JSON: a text contains a NUL character (\\u0000)")
     return data
+
+
+def _has_nul(data) -> bool:
+    """Return whether any string (key or value) in already depth-checked data holds a NUL."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:

@@ -13,7 +13,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import (
@@ -59,7 +61,14 @@ def seeded(world, api_token):
 
 @pytest.fixture
 def api_schema(seeded):
-    return schemathesis.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    # Called through WSGI rather than Django's test client, requests would run Django's
+    # close_old_connections at their start and end and close the test's own connection (it is
+    # inside the test transaction): detach it, as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.from_pytest_fixture("api_schema")
