@@ -72,12 +72,12 @@ class RiskForm(VersionedForm):
         "Linked remediation actions", "Actions that carry out the treatment.", to_field_name="uuid"
     )
 
-    def __init__(self, *args, organization, risk=None, **kwargs):
+    def __init__(self, *args, organization, risk=None, system=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["system"].queryset = systems_of(organization).order_by("name")
         for name in ("owner", "accepted_by"):
             self.fields[name].queryset = _members(organization)
-        for name, queryset in link_choices(organization, risk=risk).items():
+        for name, queryset in link_choices(organization, risk=risk, system=system).items():
             self.fields[name].queryset = queryset
 
     def service_data(self) -> dict:

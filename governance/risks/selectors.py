@@ -38,13 +38,14 @@ def control_public_id(requirement) -> str:
     return f"{requirement.framework.slug}:{requirement.code}"
 
 
-def link_choices(organization, *, risk=None) -> dict:
-    """Linkable items: ISO/IEC 42001 Annex A controls, evidence items and remediation actions.
+def link_choices(organization, *, risk=None, system=None) -> dict:
+    """Linkable items: controls, evidence items and remediation actions.
 
-    The controls are the items of the latest ISO/IEC 42001 Annex A plus those already linked
-    to `risk` (any framework), so the list stays short; the API links any catalogue item.
+    The controls are the items of the latest ISO/IEC 42001 Annex A, the items of the system's
+    assessments (its EU AI Act obligations) and those already linked to `risk`, so the list
+    stays short; the API links any catalogue item.
     """
-    from compliance.assessments.selectors import actions_of
+    from compliance.assessments.selectors import actions_of, assessments_of
     from compliance.catalogue.models import Requirement
     from compliance.catalogue.selectors import latest_frameworks_for_organization
     from compliance.evidence.selectors import evidence_of
@@ -53,6 +54,14 @@ def link_choices(organization, *, risk=None) -> dict:
     annex_a = Q(framework__in=iso, kind="item", code__startswith="A.")
     if risk is not None:
         annex_a |= Q(pk__in=risk.controls.values("pk"))
+        system = system or risk.system
+    if system is not None:
+        assessed = assessments_of(organization).filter(system=system)
+        annex_a |= Q(
+            pk__in=Requirement.objects.filter(
+                kind="item", responses__assessment__in=assessed, responses__retired_at=None
+            ).values("pk")
+        )
     return {
         "controls": Requirement.objects.filter(annex_a).select_related("framework"),
         "evidence": evidence_of(organization).order_by("title"),

@@ -62,7 +62,9 @@ def risk_list(request, org_slug):
 def risk_create(request, org_slug):
     system = _system_filter(request)
     initial = {"system": system.uuid} if system else {}
-    form = RiskForm(request.POST or None, organization=request.organization, initial=initial)
+    form = RiskForm(
+        request.POST or None, organization=request.organization, system=system, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             risk = services.create_risk(

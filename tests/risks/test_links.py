@@ -319,3 +319,46 @@ def test_the_list_and_pages_read_links_in_a_fixed_number_of_queries(
         with django_assert_max_num_queries(most):
             page = client.get(reverse(name, kwargs={"org_slug": "acme", "risk_uuid": risk.uuid}))
         assert page.status_code == 200
+
+
+def test_the_form_offers_the_eu_ai_act_items_of_the_systems_assessments(
+    world, linkables, client_for
+):
+    from compliance.assessments import services as assessments
+    from governance.classification import services as classification
+
+    system = linkables["system"]
+    other = _system(world.acme, world.alice_membership, name="Chatbot")
+    screening = {
+        "schema": "eu-ai-act-screening/1",
+        "role": "provider",
+        "is_ai_system": True,
+        "eu_nexus": True,
+        "established_in_eu": True,
+        "annex_iii": ["annex_iii_4_a"],
+        "profiling": True,
+    }
+    with scopes_disabled():
+        classification.classify_system(
+            system=system, acting=world.alice_membership, screening=screening
+        )
+        system.refresh_from_db()
+        gap = assessments.create_assessment(
+            organization=world.acme,
+            acting=world.alice_membership,
+            framework_slug="eu-ai-act",
+            system=system,
+        )
+        item = gap.responses.filter(requirement__kind="item").first().requirement
+    client = client_for(world.alice)
+    url = reverse("risks:risk-create", kwargs={"org_slug": "acme"})
+    label = f"{item.code} · {item.title}"
+    assert label in client.get(url, {"system": str(system.uuid)}).content.decode()
+    assert label not in client.get(url, {"system": str(other.uuid)}).content.decode()
+    response = client.post(f"{url}?system={system.uuid}", _form(system, controls=[str(item.pk)]))
+    assert response.status_code == 302
+    with scopes_disabled():
+        risk = Risk.objects.get()
+    assert _links(risk)[0] == [item.code]
+    edit = reverse("risks:risk-edit", kwargs={"org_slug": "acme", "risk_uuid": risk.uuid})
+    assert label in client.get(edit).content.decode()
