@@ -166,6 +166,9 @@ class AIModel(models.Model):
     evaluations = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    # Where an imported card came from: a Hugging Face id ("org/model") or a URL, and the file.
+    source_ref = models.CharField(max_length=300, blank=True)
+    source_file = models.CharField(max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -227,17 +230,22 @@ class AISystem(models.Model):
     lifecycle_stage = models.CharField(
         max_length=32, choices=LifecycleStage.choices, default=LifecycleStage.PLANNED
     )
+    # Blank means "not stated": a file or card that does not say is not "internal use".
     deployment_context = models.CharField(
-        max_length=32, choices=DeploymentContext.choices, default=DeploymentContext.INTERNAL
+        max_length=32, choices=DeploymentContext.choices, blank=True, default=""
     )
     vendor = models.ForeignKey(
         Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="systems"
     )
     ai_models = models.ManyToManyField(AIModel, blank=True, related_name="systems")
-    processes_personal_data = models.BooleanField(default=False)
-    processes_biometric_data = models.BooleanField(default=False)
+    # Data facts: null means "not stated", which is missing information, never "no".
+    processes_personal_data = models.BooleanField(null=True, blank=True, default=None)
+    processes_biometric_data = models.BooleanField(null=True, blank=True, default=None)
     processes_special_categories = models.BooleanField(
-        default=False, help_text=_("Special categories of personal data (GDPR Art. 9).")
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Special categories of personal data (GDPR Art. 9)."),
     )
     affected_persons = models.JSONField(default=list, blank=True)
     human_oversight = models.TextField(
@@ -272,6 +280,45 @@ class AISystem(models.Model):
         help_text=_("Registration number in the EU database (Art. 49, Art. 71)."),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="systems")
+
+    # Facts that public algorithm registers publish (the Dutch publication standard v1.0 and
+    # the UK Algorithmic Transparency Recording Standard).
+    legal_basis = models.TextField(
+        blank=True, help_text=_("The law or legal task that allows the system's use.")
+    )
+    legal_basis_url = models.URLField(max_length=500, blank=True)
+    public_page_url = models.URLField(
+        max_length=500, blank=True, help_text=_("A public page that explains the system.")
+    )
+    source_code_url = models.URLField(max_length=500, blank=True)
+    processing_register_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text=_("The entry in the record of processing activities (GDPR Art. 30)."),
+    )
+    contact_point = models.CharField(
+        max_length=254,
+        blank=True,
+        help_text=_("Where the public can ask about the system: an address or a team."),
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text=_("When the system was published in a public register.")
+    )
+    ended_on = models.DateField(
+        null=True, blank=True, help_text=_("When use of the system ended or will end.")
+    )
+    dpia_done = models.BooleanField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("A data protection impact assessment was done (GDPR Art. 35)."),
+    )
+    fria_done = models.BooleanField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("A fundamental rights impact assessment was done (Art. 27)."),
+    )
 
     # The current classification, kept here so lists filter and sort on it without a join.
     risk_tier = models.CharField(max_length=16, choices=RiskTier.choices, blank=True, default="")
@@ -344,3 +391,39 @@ class AISystem(models.Model):
 
 # The spreadsheet import's uploads in progress: a model of the register app, in its own module.
 from governance.register.pending import PendingImport  # noqa: E402, F401
+
+
+class SavedMapping(models.Model):
+    """A reusable import mapping: columns to fields, cell values to ours, and chosen defaults."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="saved_mappings"
+    )
+    name = models.CharField(max_length=100)
+    # {"<file heading>": "<field key>"}
+    columns = models.JSONField(default=dict, blank=True)
+    # {"<field key>": {"<file value>": "<our value>" | "__unknown__"}}
+    values = models.JSONField(default=dict, blank=True)
+    # {"<field key>": "<value applied where a row states nothing>"}
+    defaults = models.JSONField(default=dict, blank=True)
+    tag_separator = models.CharField(max_length=8, blank=True, default=";")
+    match_on = models.CharField(max_length=32, blank=True, default="reference")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    row_version = lock_counter()
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="savedmapping_unique_name_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

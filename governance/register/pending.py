@@ -27,6 +27,14 @@ class UploadNotFound(LookupError):
     """No such upload for this user in this organisation (or it expired)."""
 
 
+class JobStatus(models.TextChoices):
+    NONE = "", "Not started"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class PendingImport(models.Model):
     """An uploaded spreadsheet, parsed, waiting for its columns to be mapped and committed."""
 
@@ -50,6 +58,13 @@ class PendingImport(models.Model):
     options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # A large commit runs as a Celery job (register.tasks): its state and progress.
+    job_status = models.CharField(max_length=16, choices=JobStatus.choices, blank=True, default="")
+    job_done = models.PositiveIntegerField(default=0)
+    job_total = models.PositiveIntegerField(default=0)
+    job_result = models.JSONField(null=True, blank=True)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    job_finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(organization="organization")
 
