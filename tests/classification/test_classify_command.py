@@ -214,3 +214,37 @@ def test_the_amended_contradictions_exit_2_each_on_its_own_line(env):
         "prohibited_exception",
     ]
     assert "Art. 5(1)(h) (art_5_1_h), which is not listed in prohibited_practices" in lines[2]
+
+
+FICTIONAL = ROOT / "tests" / "fixtures" / "eu_ai_act" / "fictional-amendment.json"
+
+
+def test_a_timeline_file_replaces_the_shipped_law(env, tmp_path):
+    screening = write(tmp_path, CV_SCREENING)
+    shipped = json.loads(manage(env, str(screening)).stdout)
+    amended = manage(env, "--timeline", str(FICTIONAL), str(screening))
+    assert amended.returncode == 0, amended.stderr
+    result = json.loads(amended.stdout)
+    # The fictional amendment postpones the deployer's Annex III obligations by a year.
+    assert shipped["applies_from"]["art_26"] == "2027-12-02"
+    assert result["applies_from"]["art_26"] == "2028-12-02"
+    assert result == classify(CV_SCREENING, timeline=_fictional())
+    assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_a_timeline_that_is_not_one_exits_2_before_classifying(env, tmp_path):
+    screening = write(tmp_path, CV_SCREENING)
+    not_a_timeline = write(tmp_path, {"hello": "world"}, name="timeline.json")
+    run = manage(env, "--timeline", str(not_a_timeline), str(screening))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.startswith("timeline: ")
+    missing = manage(env, "--timeline", str(tmp_path / "absent.json"), str(screening))
+    assert missing.returncode == 2
+    assert "cannot read the file" in missing.stderr
+
+
+def _fictional():
+    from governance.classification.law_changes import read_timeline_file
+
+    return read_timeline_file(FICTIONAL)[1]

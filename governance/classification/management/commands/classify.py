@@ -2,10 +2,13 @@
 
     python manage.py classify screening.json
     python manage.py classify - < screening.json
+    python manage.py classify --timeline newer-timeline.json screening.json
 
 Print the classification as JSON on stdout and exit 0. On unreadable input, invalid JSON or a
 screening that breaks the contract, print every problem on its own line on stderr and exit 2.
-Nothing is read from or written to the database.
+Nothing is read from or written to the database: the law applied is the shipped timeline, or
+the timeline file given with ``--timeline`` (the same file ``load_timeline`` stores), checked the
+same way before anything is classified.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from governance.classification.law_changes import LawVersionInvalid, read_timeline_file
 from governance.classification.rules import ScreeningInvalid, classify
 from governance.core.jsonparse import JSONInputError, parse_json
 
@@ -36,8 +40,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="screening JSON file, or - for stdin")
+        parser.add_argument(
+            "--timeline",
+            metavar="TIMELINE",
+            help="classify under this regulatory timeline file instead of the shipped one",
+        )
 
     def handle(self, *args, **options):
+        timeline = self._timeline(options.get("timeline"))
         path = options["file"]
         text = self._read(path)
         try:
@@ -45,7 +55,7 @@ class Command(BaseCommand):
         except JSONInputError as exc:
             self._fail([f"screening: {exc}"])
         try:
-            result = classify(data)
+            result = classify(data, timeline=timeline)
         except ScreeningInvalid as exc:
             self._fail(exc.problems)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
@@ -53,6 +63,15 @@ class Command(BaseCommand):
             # traceback" true for input its checks did not foresee.
             self._fail([f"screening: cannot be classified ({type(exc).__name__}: {exc})"])
         self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
+
+    def _timeline(self, path: str | None):
+        """Return the timeline of ``--timeline``, None for the shipped one, or exit 2."""
+        if not path:
+            return None
+        try:
+            return read_timeline_file(path)[1]
+        except LawVersionInvalid as exc:
+            self._fail([f"timeline: {exc}"])
 
     def _read(self, path: str) -> str:
         """Return the text of FILE or stdin, or exit 2 with a clear message."""
