@@ -12,19 +12,17 @@ refusing the whole batch when any system moved on since the preview (its ``row_v
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from governance.audit.services import record_events
 from governance.core.concurrency import LOCK_FIELD, apply_changes, audit_changes, diff
 from governance.register import services
 from governance.register.import_cells import display_value
-from governance.register.models import AISystem, Tag
+from governance.register.models import AIModel, AISystem, Tag
 from governance.tenancy.permissions import sync_owner_grants
 from governance.tenancy.roles import Action
 
@@ -32,8 +30,6 @@ MODES = ("add", "upsert")
 # The columns a row can be matched on: unique, or expected to be, in a register.
 MATCH_FIELDS = ("reference", "name", "eu_database_id")
 BATCH = 500
-FEW_VALUES = 20  # a field with at most this many new values: one UPDATE per value
-CASE_BATCH = 100
 
 
 def match_key(value) -> str:
@@ -45,18 +41,37 @@ class ExistingSystems:
 
     def __init__(self, organization, match_on: str, *, with_relations: bool):
         queryset = AISystem.objects.filter(organization=organization).select_related("vendor")
-        if with_relations:
-            queryset = queryset.prefetch_related("tags", "ai_models")
         self.by_key: dict[str, list[AISystem]] = {}
         self.by_name: dict[str, list[AISystem]] = {}
         self.by_reference: dict[str, AISystem] = {}
+        models_of, tags_of = _relations(organization) if with_relations else ({}, {})
         for system in queryset.iterator(chunk_size=2000):
+            if with_relations:
+                system._import_models = models_of.get(system.pk, [])
+                system._import_tags = tags_of.get(system.pk, [])
             key = match_key(getattr(system, match_on))
             if key:
                 self.by_key.setdefault(key, []).append(system)
             self.by_name.setdefault(match_key(system.name), []).append(system)
             if system.reference:
                 self.by_reference[system.reference.lower()] = system
+
+
+def _relations(organization) -> tuple[dict[int, list], dict[int, list[str]]]:
+    """Every system's models and tag names, in three queries whatever the register's size.
+
+    prefetch_related builds a manager per system and row: four seconds for 5,000 systems.
+    """
+    models = {m.pk: m for m in AIModel.objects.filter(organization=organization)}
+    models_of: dict[int, list] = {}
+    links = AISystem.ai_models.through.objects.filter(aisystem__organization=organization)
+    for system_id, model_id in links.values_list("aisystem_id", "aimodel_id").iterator():
+        models_of.setdefault(system_id, []).append(models[model_id])
+    tags_of: dict[int, list[str]] = {}
+    links = AISystem.tags.through.objects.filter(aisystem__organization=organization)
+    for system_id, name in links.values_list("aisystem_id", "tag__name").iterator():
+        tags_of.setdefault(system_id, []).append(name)
+    return models_of, tags_of
 
 
 def _comparable(key: str, value):
@@ -76,8 +91,12 @@ def _comparable(key: str, value):
 
 def current_value(system: AISystem, key: str):
     if key == "ai_models":
+        if hasattr(system, "_import_models"):
+            return list(system._import_models)
         return list(system.ai_models.all())
     if key == "tags":
+        if hasattr(system, "_import_tags"):
+            return list(system._import_tags)
         return [t.name for t in system.tags.all()]
     return getattr(system, key)
 
@@ -109,8 +128,9 @@ class UpdateConflict(Exception):
 
     def __init__(self, index: int, name: str):
         self.index = index
+        what = f"'{name}'" if name else "A system"
         super().__init__(
-            f"'{name}' was changed by someone else after the preview. Nothing was imported; "
+            f"{what} was changed by someone else after the preview. Nothing was imported; "
             "preview the file again."
         )
 
@@ -161,11 +181,11 @@ def _write(organization, acting, updates, locked, taken) -> list[AISystem]:
             raise services.ItemInvalid(update.index, ValidationError({"reference": message}))
         audit = audit_changes(changes)
         if update.ai_models is not None:
-            old = sorted(m.pk for m in update.system.ai_models.all())
+            old = sorted(m.pk for m in current_value(update.system, "ai_models"))
             audit["ai_models"] = [old, sorted(m.pk for m in update.ai_models)]
             model_links[current.pk] = update.ai_models
         if update.tags is not None:
-            old = sorted((t.name for t in update.system.tags.all()), key=str.lower)
+            old = sorted(current_value(update.system, "tags"), key=str.lower)
             audit["tags"] = [old, sorted(update.tags, key=str.lower)]
             tag_names[current.pk] = update.tags
         owners_before[current.pk] = services.SYSTEM_OWNERSHIP.owner_ids(current)
@@ -181,7 +201,6 @@ def _write(organization, acting, updates, locked, taken) -> list[AISystem]:
             current.material_changed_at = now
             fields.add("material_changed_at")
         fields.update(changes)
-        current._import_changed = set(changes)
         current.updated_at = now
         setattr(current, LOCK_FIELD, getattr(current, LOCK_FIELD) + 1)
         written.append(current)
@@ -204,40 +223,39 @@ def _write(organization, acting, updates, locked, taken) -> list[AISystem]:
 
 
 def _bulk_write(systems: list[AISystem], fields: set[str], now) -> None:
-    """Write the changed fields of many systems in few statements.
+    """Write the changed fields of many systems: one prepared UPDATE per batch of rows.
 
-    The counter and timestamps move in one UPDATE per batch; a field whose new values are few
-    (a stage, a flag) in one UPDATE per value; a field of many values (names) through
-    bulk_update in small batches, as a CASE over many rows is slow on SQLite.
+    Each row sets every field this import changes in any row (to its own value: unchanged
+    ones as read under lock), bumps the counter and moves the timestamps, on the condition
+    that the counter is still the one read. The statement is executed over the batch's
+    parameter sets (``executemany``: one round trip per batch with psycopg's pipeline, a
+    prepared statement in SQLite); a CASE per field over many rows (``bulk_update``) took
+    two seconds for 5,000 names on SQLite.
     """
-    pks = [s.pk for s in systems]
-    material = [s.pk for s in systems if s.material_changed_at == now]
-    for start in range(0, len(pks), BATCH):
-        AISystem.objects.filter(pk__in=pks[start : start + BATCH]).update(
-            updated_at=now, **{LOCK_FIELD: F(LOCK_FIELD) + 1}
-        )
-    for start in range(0, len(material), BATCH):
-        AISystem.objects.filter(pk__in=material[start : start + BATCH]).update(
-            material_changed_at=now
-        )
-    for name in sorted(fields):
-        attname = AISystem._meta.get_field(name).attname
-        by_value: dict = {}
-        for system in systems:
-            if system._import_changed and name in system._import_changed:
-                value = getattr(system, attname)
-                key = json.dumps(value, sort_keys=True, default=str)
-                by_value.setdefault(key, (value, []))[1].append(system)
-        if len(by_value) <= FEW_VALUES:
-            for value, group in by_value.values():
-                ids = [s.pk for s in group]
-                for start in range(0, len(ids), BATCH):
-                    AISystem.objects.filter(pk__in=ids[start : start + BATCH]).update(
-                        **{attname: value}
-                    )
-        else:
-            changed = [s for _value, group in by_value.values() for s in group]
-            AISystem.objects.bulk_update(changed, [name], batch_size=CASE_BATCH)
+    meta = AISystem._meta
+    model_fields = [meta.get_field(name) for name in sorted(fields)]
+    model_fields.append(meta.get_field("material_changed_at"))
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
+    lock = quote(meta.get_field(LOCK_FIELD).column)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments}, "
+        f"{quote(meta.get_field('updated_at').column)} = %s, {lock} = {lock} + 1 "
+        f"WHERE {quote(meta.pk.column)} = %s AND {lock} = %s"
+    )
+    updated_at = meta.get_field("updated_at").get_db_prep_save(now, connection)
+    for start in range(0, len(systems), BATCH):
+        batch = systems[start : start + BATCH]
+        params = [
+            [f.get_db_prep_save(getattr(s, f.attname), connection) for f in model_fields]
+            + [updated_at, s.pk, getattr(s, LOCK_FIELD) - 1]
+            for s in batch
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+            written = cursor.rowcount
+        if written != len(batch):  # only without a lock (SQLite between read and write)
+            raise UpdateConflict(start, "")
 
 
 def _replace_links(through, column: str, targets: dict[int, set[int]]) -> None:

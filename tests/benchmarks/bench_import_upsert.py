@@ -29,11 +29,11 @@ ROWS_PER_QUERY = 10
 
 
 def build_csv(existing: int) -> bytes:
-    lines = ["Reference,Name,Purpose,Lifecycle stage,Tags"]
+    lines = ["Reference,Name,Purpose,Operator role,Lifecycle stage,Tags"]
     for i in range(existing):
-        lines.append(f"REF-{i:05},System {i:05} renamed,Purpose {i},In production,updated")
+        lines.append(f"REF-{i:05},System {i:05} renamed,Purpose {i},,In production,updated")
     for i in range(existing, 2 * existing):
-        lines.append(f"REF-{i:05},System {i:05},Purpose {i},Planned,new")
+        lines.append(f"REF-{i:05},System {i:05},Purpose {i},Deployer,Planned,new")
     return ("\n".join(lines) + "\n").encode()
 
 
