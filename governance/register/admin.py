@@ -6,6 +6,7 @@ that could cross organisations are shown, not edited.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from governance.register.models import AIModel, AISystem, Tag, Vendor
 
@@ -39,7 +40,16 @@ class AISystemAdmin(OperatorAdmin):
         "updated_at",
         "archived_at",
     ]
-    list_filter = ["risk_tier", "operator_role", "lifecycle_stage", "deployment_context"]
+    # The data flags filter on Yes, No and Unknown (not stated), as the model allows null.
+    list_filter = [
+        "risk_tier",
+        "operator_role",
+        "lifecycle_stage",
+        "deployment_context",
+        "processes_personal_data",
+        "processes_biometric_data",
+    ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "reference", "uuid", "organization__name", "organization__slug"]
     list_select_related = ["organization"]
     raw_id_fields = ["vendor", "created_by"]

@@ -218,6 +218,7 @@ class AISystemSerializer(serializers.ModelSerializer):
             "intended_for_public_authorities",
             "annex_x_component",
             "eu_database_id",
+            *services.PUBLIC_REGISTER_FIELDS,
             "tags",
             "risk_tier",
             "gpai_tier",
@@ -239,6 +240,27 @@ class AISystemSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # Null (or "" for the deployment context) means "not stated": missing information,
+        # which the screening and the documents report, never "no".
+        extra_kwargs = {
+            **{
+                field: {"help_text": f"{label}: true, false, or null when not stated."}
+                for field, label in (
+                    ("processes_personal_data", "Processes personal data"),
+                    ("processes_biometric_data", "Processes biometric data"),
+                    ("processes_special_categories", "Processes GDPR Art. 9 special categories"),
+                    ("dpia_done", "A data protection impact assessment was done (GDPR Art. 35)"),
+                    ("fria_done", "A fundamental rights impact assessment was done (Art. 27)"),
+                    ("intended_for_public_authorities", "Intended for public authorities"),
+                    ("annex_x_component", "Component of an Annex X large-scale IT system"),
+                )
+            },
+            "deployment_context": {
+                "help_text": "Where the system is used; an empty string when not stated."
+            },
+            "legal_basis_url": {"help_text": "A link to the legal basis (http or https)."},
+            "source_code_url": {"help_text": "A link to the system's source code, if public."},
+        }
 
     def validate_affected_persons(self, value):
         chosen = set(value)

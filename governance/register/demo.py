@@ -204,6 +204,7 @@ SYSTEMS = [
             "affected_persons": ["employees"],
             "human_oversight": "Recruiters see every application; the ranking only orders them.",
             "put_into_service_on": date(2024, 9, 1),
+            "dpia_done": True,
             # In service before its Annex III duties apply: caught only by a significant change.
             "intended_for_public_authorities": False,
             "annex_x_component": False,
@@ -418,6 +419,18 @@ SYSTEMS = [
             "human_oversight": "Caseworkers take every decision and must record their reasons.",
             "intended_for_public_authorities": True,
             "annex_x_component": False,
+            # What a public algorithm register publishes (NL standard, UK ATRS).
+            "legal_basis": "Municipal Health Insurance Scheme Regulation, Art. 12: the scheme "
+            "decides on healthcare allowances for residents on low incomes.",
+            "legal_basis_url": "https://regulations.northwind-health.example/mhis/art-12",
+            "public_page_url": "https://www.northwind-health.example/algorithms/pub-001",
+            "processing_register_url": "https://www.northwind-health.example/privacy/"
+            "processing/allowances",
+            "contact_point": "algorithms@northwind-health.example",
+            "published_on": date(2026, 3, 2),
+            "dpia_done": True,
+            # Art. 27: due before first use; planned for the pilot.
+            "fria_done": False,
         },
         ["Lumen-4"],
         ["public sector", "GenAI"],
@@ -451,6 +464,10 @@ SYSTEMS = [
             "lifecycle_stage": "in_production",
             "deployment_context": "internal",
             "intended_purpose": "Guide picking robots in the central pharmacy warehouse.",
+            # Its cameras also film the floor staff: whether that is personal (or biometric)
+            # data is not settled yet, so the register leaves it not stated.
+            "processes_personal_data": None,
+            "processes_biometric_data": None,
             "human_oversight": "Floor staff can stop robots at any time.",
             "put_into_service_on": date(2024, 3, 4),
         },
@@ -514,6 +531,13 @@ ARCHIVED = (
 )
 
 
+DATA_FLAGS_NO = {
+    "processes_personal_data": False,
+    "processes_biometric_data": False,
+    "processes_special_categories": False,
+}
+
+
 def populate(organization, members) -> None:
     """Add the demo register to the organisation, unless it has AI systems already."""
     if selectors.systems_of(organization, include_archived=True).exists():
@@ -534,6 +558,8 @@ def populate(organization, members) -> None:
             )
     for name, owner, technical, data, model_names, tags in [*SYSTEMS, ARCHIVED]:
         fields = {
+            # The demo knows its systems: a data flag it does not list is a "No".
+            **DATA_FLAGS_NO,
             **data,
             "name": name,
             "vendor": vendors.get(data.get("vendor", "")),

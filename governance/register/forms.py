@@ -106,10 +106,12 @@ class SystemForm(VersionedForm):
     lifecycle_stage = forms.ChoiceField(
         label=_("Lifecycle stage"), choices=LifecycleStage.choices, initial=LifecycleStage.PLANNED
     )
+    # Blank is "Not stated": only what the user chooses is stored as a fact.
     deployment_context = forms.ChoiceField(
         label=_("Deployment context"),
-        choices=DeploymentContext.choices,
-        initial=DeploymentContext.INTERNAL,
+        choices=[("", _("Not stated")), *DeploymentContext.choices],
+        required=False,
+        initial="",
     )
     vendor = forms.ModelChoiceField(
         label=_("Vendor"),
@@ -142,15 +144,20 @@ class SystemForm(VersionedForm):
         help_text=_("Runs and maintains it."),
     )
     # Data and people
-    processes_personal_data = forms.BooleanField(label=_("Processes personal data"), required=False)
-    processes_biometric_data = forms.BooleanField(
+    # Yes, No or Not stated: "Not stated" is missing information, never "No".
+    processes_personal_data = forms.NullBooleanField(
+        label=_("Processes personal data"), required=False, widget=TRISTATE_WIDGET
+    )
+    processes_biometric_data = forms.NullBooleanField(
         label=_("Processes biometric data"),
         required=False,
+        widget=TRISTATE_WIDGET,
         help_text=_("Faces, voices, fingerprints, gait… (Art. 3(34))."),
     )
-    processes_special_categories = forms.BooleanField(
+    processes_special_categories = forms.NullBooleanField(
         label=_("Processes special categories of personal data"),
         required=False,
+        widget=TRISTATE_WIDGET,
         help_text=_help(AISystem, "processes_special_categories"),
     )
     affected_persons = forms.MultipleChoiceField(
@@ -209,6 +216,64 @@ class SystemForm(VersionedForm):
         required=False,
         help_text=_help(AISystem, "eu_database_id"),
     )
+    # Public register and transparency (NL publication standard, UK ATRS)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_help(AISystem, "legal_basis"),
+    )
+    legal_basis_url = forms.URLField(
+        label=_("Link to the legal basis"), required=False, max_length=500, assume_scheme="https"
+    )
+    public_page_url = forms.URLField(
+        label=_("Public page"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_help(AISystem, "public_page_url"),
+    )
+    source_code_url = forms.URLField(
+        label=_("Source code"), required=False, max_length=500, assume_scheme="https"
+    )
+    processing_register_url = forms.URLField(
+        label=_("Record of processing activities"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_help(AISystem, "processing_register_url"),
+    )
+    contact_point = forms.CharField(
+        label=_("Contact point"),
+        required=False,
+        max_length=254,
+        help_text=_help(AISystem, "contact_point"),
+    )
+    published_on = forms.DateField(
+        label=_("Published on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_help(AISystem, "published_on"),
+    )
+    ended_on = forms.DateField(
+        label=_("Use ended on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_help(AISystem, "ended_on"),
+    )
+    dpia_done = forms.NullBooleanField(
+        label=_("Data protection impact assessment done"),
+        required=False,
+        widget=TRISTATE_WIDGET,
+        help_text=_("GDPR Art. 35."),
+    )
+    fria_done = forms.NullBooleanField(
+        label=_("Fundamental rights impact assessment done"),
+        required=False,
+        widget=TRISTATE_WIDGET,
+        help_text=_("Art. 27."),
+    )
 
     # (title, rows): a row is a field name, or a tuple of names shown side by side.
     SECTIONS = [
@@ -239,6 +304,17 @@ class SystemForm(VersionedForm):
                 "significantly_changed_on",
                 ("intended_for_public_authorities", "annex_x_component"),
                 "eu_database_id",
+            ],
+        ),
+        (
+            _("Public register and transparency"),
+            [
+                "legal_basis",
+                "legal_basis_url",
+                ("public_page_url", "source_code_url"),
+                ("processing_register_url", "contact_point"),
+                ("published_on", "ended_on"),
+                ("dpia_done", "fria_done"),
             ],
         ),
     ]

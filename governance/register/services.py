@@ -22,7 +22,8 @@ from governance.tenancy.permissions import (
 from governance.tenancy.roles import Action
 
 # Fields whose change can move the EU AI Act classification: editing one flags the system
-# for re-screening when it has been classified before.
+# for re-screening when it has been classified before. Stating a fact that was not stated
+# (None or "" to a value) is such a change: the screening may have missed it.
 MATERIAL_FIELDS = frozenset(
     {
         "intended_purpose",
@@ -37,6 +38,26 @@ MATERIAL_FIELDS = frozenset(
         "put_into_service_on",
         "ai_models",
     }
+)
+PUBLIC_REGISTER_FIELDS = (
+    "legal_basis",
+    "legal_basis_url",
+    "public_page_url",
+    "source_code_url",
+    "processing_register_url",
+    "contact_point",
+    "published_on",
+    "ended_on",
+    "dpia_done",
+    "fria_done",
+)
+# Yes/no facts where None means "not stated": missing information, never "no".
+UNSTATED_FLAGS = (
+    "processes_personal_data",
+    "processes_biometric_data",
+    "processes_special_categories",
+    "dpia_done",
+    "fria_done",
 )
 SYSTEM_FIELDS = (
     "name",
@@ -60,6 +81,8 @@ SYSTEM_FIELDS = (
     "intended_for_public_authorities",
     "annex_x_component",
     "eu_database_id",
+    # What public algorithm registers publish (NL publication standard, UK ATRS).
+    *PUBLIC_REGISTER_FIELDS,
 )
 OWNER_PERMISSION = "register.edit_own_aisystem"
 # Called as hook(system, changes) in the same transaction after a system's edit (or, for each
@@ -429,9 +452,10 @@ def _require_edit(acting):
 
 @transaction.atomic
 def create_model(
-    *, organization, acting, data: dict, source: str = AIModel.Source.MANUAL
-) -> AIModel:
-    """Add a model to the register."""
+    *, organization, acting, data: dict, source: str = AIModel.Source.MANUAL,
+    source_ref: str = "", source_file: str = "",
+) -> AIModel:  # fmt: skip
+    """Add a model to the register; ``source_ref``/``source_file`` say where a card came from."""
     _require_edit(acting)
     unknown = set(data) - set(MODEL_FIELDS)
     if unknown:
@@ -443,15 +467,19 @@ def create_model(
         raise ValidationError(
             {"name": "A model with this name and version is in the register already."}
         )
-    model = AIModel(organization=organization, created_by=acting.user, source=source, **data)
+    model = AIModel(
+        organization=organization, created_by=acting.user, source=source,
+        source_ref=source_ref, source_file=source_file, **data,
+    )  # fmt: skip
     model.full_clean(exclude=["organization", "created_by"])
     model.save()
+    provenance = {k: v for k, v in (("source_ref", source_ref), ("source_file", source_file)) if v}
     record_event(
         organization=organization,
         actor=acting.user,
         action="model.created",
         obj=model,
-        changes={"source": source},
+        changes={"source": source, **provenance},
     )
     return model
 

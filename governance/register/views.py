@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -13,8 +12,7 @@ from governance.audit.labels import action_label
 from governance.audit.selectors import events_of
 from governance.core.concurrency import StaleWrite
 from governance.core.forms import apply_service_errors
-from governance.register import selectors, services
-from governance.register.export import FORMATS, export_systems
+from governance.register import facts, selectors, services
 from governance.register.filters import (
     ARCHIVED_CHOICES,
     MODEL_SORTS,
@@ -184,20 +182,6 @@ def system_list(request, org_slug):
 
 
 @require_action(Action.VIEW_REGISTER)
-def system_export(request, org_slug, fmt):
-    """Download the list as filtered on screen (all pages), as CSV or XLSX."""
-    if fmt not in FORMATS:
-        raise Http404("No such export format.")
-    org = request.organization
-    filterset = SystemFilter(request.GET, queryset=selectors.systems_for_export(org))
-    content, content_type, filename = export_systems(filterset.qs, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{org.slug}-{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_action(Action.VIEW_REGISTER)
 def system_detail(request, org_slug, system_uuid):
     membership = request.membership
     system = selectors.get_system_for_member(membership, system_uuid)
@@ -207,6 +191,8 @@ def system_detail(request, org_slug, system_uuid):
         "models": list(selectors.models_of_system(system)),
         "tags": [t.name for t in system.tags.all()],
         "affected_persons": [affected.get(p, p) for p in system.affected_persons or []],
+        # Not stated is missing information, said once on top instead of read as "No".
+        "unstated": facts.unstated_facts(system),
         "events": _history(request.organization, system),
         "can_view_audit": membership.can(Action.VIEW_AUDIT),
         "can_edit": services.can_edit_system(membership, system),
