@@ -21,6 +21,7 @@ from governance.classification.law_api import LawChangeViewSet
 from governance.core import views as core_views
 from governance.dashboards import views as dashboard_views
 from governance.register import api as register_api
+from governance.register import export_api as register_export_api
 from governance.register import import_api as register_import_api
 from governance.risks import api as risks_api
 from governance.tenancy import api as tenancy_api
@@ -95,6 +96,16 @@ api_urlpatterns = [
         "o/<slug:org_slug>/imports/model-card/",
         register_import_api.ModelCardImportView.as_view(),
         name="import-model-card",
+    ),
+    path(
+        "o/<slug:org_slug>/vendors/export/",
+        register_export_api.VendorExportView.as_view(),
+        name="vendor-export",
+    ),
+    path(
+        "o/<slug:org_slug>/models/export/",
+        register_export_api.ModelExportView.as_view(),
+        name="model-export",
     ),
     path("o/<slug:org_slug>/", include(org_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

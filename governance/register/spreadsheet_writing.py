@@ -7,12 +7,15 @@ import datetime as dt
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -138,3 +141,103 @@ def _sheet_title(title: str) -> str:
     # Excel sheet names: at most 31 characters, none of []:*?/\ and not blank.
     cleaned = re.sub(r"[\[\]:*?/\\]", " ", title or "").strip().strip("'")[:31].strip()
     return cleaned or "Register"
+
+
+# --------------------------------------------------------------------------------------------
+# Streaming writers, for exports of any size: memory stays flat whatever the row count
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One table of an export: a title, its headings, its rows (any iterable, read once)."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[list]
+    widths: list[int] = field(default_factory=list)  # in characters, per column
+
+
+class _Line:
+    """A file-like sink csv.writer writes one line into, for streaming."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def stream_csv(headers: list[str], rows: Iterable[list], *, lines_per_chunk: int = 200):
+    """Yield a CSV as write_csv makes it (BOM, CRLF, all quoted, guarded), in chunks of bytes."""
+    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    yield "\ufeff".encode() + writer.writerow([_export_text(h) for h in headers]).encode()
+    lines = []
+    for row in rows:
+        lines.append(writer.writerow([_export_text(v) for v in row]))
+        if len(lines) >= lines_per_chunk:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    if lines:
+        yield "".join(lines).encode("utf-8")
+
+
+def write_csv_zip(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
+    """Write a ZIP of one CSV per sheet (``<title>.csv``, lower case) into ``target``."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for sheet in sheets:
+            name = f"{_sheet_title(sheet.title).lower().replace(' ', '-')}.csv"
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in stream_csv(sheet.headers, sheet.rows):
+                    member.write(chunk)
+
+
+def write_workbook(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
+    """Write an XLSX workbook of several sheets into ``target`` with bounded memory.
+
+    openpyxl's write-only mode spools each sheet's rows to a temporary file as they come,
+    so the rows are never all in memory. Cells follow write_xlsx's rules (formula guard,
+    text stays text, real dates, UTC datetimes); widths come from the sheet, as fitting
+    them would need every row first.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(_sheet_title(sheet.title))
+        for column, width in enumerate(sheet.widths, start=1):
+            worksheet.column_dimensions[get_column_letter(column)].width = width
+        worksheet.freeze_panes = "A2"
+        header = []
+        for title in sheet.headers:
+            cell = WriteOnlyCell(worksheet, value=_guard(_plain_text(title)))
+            cell.font = bold
+            header.append(cell)
+        worksheet.append(header)
+        last_row = 1
+        for row in sheet.rows:
+            worksheet.append([_write_only_value(worksheet, value) for value in row])
+            last_row += 1
+        if sheet.headers:
+            worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{last_row}"
+    workbook.properties.creator = "Annex"
+    workbook.save(target)
+
+
+def _write_only_value(worksheet, value: Any) -> Any:
+    """Return what to append for ``value``: a plain value, or a cell forced to text."""
+    if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, bool | int | float | Decimal | dt.time):
+        return value.replace(tzinfo=None) if isinstance(value, dt.time) else value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", _guard(_plain_text(value)))
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
+    if text in ERROR_CODES:
+        # openpyxl would store "#N/A" as an error value; a guarded text never starts with "=".
+        cell = WriteOnlyCell(worksheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text

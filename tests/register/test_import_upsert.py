@@ -250,10 +250,10 @@ def test_the_api_exports_the_filtered_list_as_csv_and_xlsx(api, world, two_syste
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:2] == ["Reference", "Name"] and [r[1] for r in rows[1:]] == ["Scorer"]
     xlsx = api.get(url, {"format": "xlsx"})
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
     bad = api.get(url, {"format": "pdf"})
     assert bad.status_code == 400 and bad.json()["error"]["fields"] == {
-        "format": ["Choose the format csv or xlsx."]
+        "format": ["Choose the format csv, xlsx or zip."]
     }
 
 
