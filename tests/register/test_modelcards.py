@@ -43,7 +43,7 @@ def card(front_matter: str = "", body: str = "# my-model\n") -> str:
 
 
 def real_card_paths() -> list[Path]:
-    paths = sorted((CARDS / "huggingface").rglob("*.md"))
+    paths = sorted(p for p in (CARDS / "huggingface").rglob("*.md") if "datasetcard" not in p.name)
     paths += sorted(
         p for p in (CARDS / "model-card-toolkit").glob("*.json") if "schema" not in p.name
     )
@@ -220,11 +220,16 @@ def test_it_treats_template_placeholders_as_empty(cards):
     assert "More Information Needed" not in json.dumps(result.fields)
 
 
-def test_it_warns_when_given_a_dataset_card(cards):
-    result = parse_file(cards / "huggingface/fixtures/sample_datasetcard_simple.md")
-
-    assert result.fields["licence"] == "BSD-3-Clause"
-    assert any("dataset card" in w for w in result.warnings)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "huggingface/fixtures/sample_datasetcard_simple.md",
+        "huggingface/datasetcard_template.md",
+    ],
+)
+def test_it_refuses_a_dataset_card(cards, path):
+    with pytest.raises(ModelCardError, match="dataset card, not a model card"):
+        parse_file(cards / path)
 
 
 @pytest.mark.parametrize("path", real_card_paths(), ids=lambda p: p.name)
@@ -882,13 +887,14 @@ def test_it_parses_a_pathological_one_megabyte_card_in_well_under_a_second(text)
     # the alarm keeps a regression from holding the test run.
     with time_limit(3):
         started = time.perf_counter()
-        parse_model_card(text)
+        # Front matter makes it a card, so every step of the parse runs on the hostile body.
+        parse_model_card("---\nlicense: mit\n---\n" + text)
         elapsed = time.perf_counter() - started
     assert elapsed < 3
 
 
 def test_it_reads_a_bold_fact_with_its_label_and_value():
-    result = parse_model_card("- **Developed by:** ACME Corp\n**License**: MIT\n")
+    result = parse_model_card("# m\n\n- **Developed by:** ACME Corp\n**License**: MIT\n")
     assert result.fields["provider"] == "ACME Corp"
     assert result.fields["licence"] == "MIT"
 

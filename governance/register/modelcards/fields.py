@@ -68,6 +68,8 @@ class ModelCardImport:
     warnings: list[str] = field(default_factory=list)
     unmapped: dict[str, Any] = field(default_factory=dict)
     source_format: str = "huggingface"
+    source_ref: str = ""  # the Hugging Face id ("org/model") or URL the card came from
+    source_file: str = ""  # the card's file name (its path inside a ZIP)
 
 
 TEMPLATE_RE = re.compile(r"\{\{[^{}]{0,2000}\}\}|\{%[^{}]{0,2000}%\}|\{#[^{}]{0,2000}#\}")

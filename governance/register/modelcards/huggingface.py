@@ -7,13 +7,11 @@ from typing import Any
 
 from governance.register.modelcards.fields import (
     MAX_HEADINGS,
-    MODEL_ID_RE,
     TEMPLATE_RE,
     ModelCardImport,
     Warnings,
     cap_evaluations,
     empty_fields,
-    filename_stem,
     hf_id,
     json_safe,
     metric_value,
@@ -34,6 +32,8 @@ from governance.register.modelcards.markdown import (
     section_text,
     split_sections,
 )
+from governance.register.modelcards.provenance import name_and_source
+from governance.register.modelcards.recognise import check_markdown_card
 from governance.register.modelcards.statements import (
     compute_from_meta,
     compute_from_text,
@@ -102,14 +102,12 @@ _PIPELINE_TYPES = {
 }
 
 
-# Front-matter keys that only dataset cards use.
-_DATASET_CARD_KEYS = frozenset(
-    ("task_categories", "task_ids", "size_categories", "annotations_creators", "pretty_name")
-)
-
-
-def parse_huggingface(text: str, filename: str, warnings: Warnings) -> ModelCardImport:
+def parse_huggingface(
+    text: str, filename: str, warnings: Warnings, source_ref: str = ""
+) -> ModelCardImport:
     front_matter, body = split_front_matter(text, warnings)
+    # A front-matter block marks a Hub card even when its YAML cannot be read.
+    has_front_matter = len(body) < len(text)
     # Index by normalised key; the first spelling of a key wins, later ones stay unmapped.
     meta: dict[str, tuple[str, Any]] = {}
     for original, value in front_matter.items():
@@ -121,11 +119,10 @@ def parse_huggingface(text: str, filename: str, warnings: Warnings) -> ModelCard
             f"the card has {MAX_HEADINGS:,} headings or more; any after the {MAX_HEADINGS:,}th "
             "were read as plain text"
         )
+    check_markdown_card(has_front_matter, set(meta), sections, warnings)
     facts = bold_facts(body)
     fields = empty_fields()
     used: set[str] = set()
-    if meta.keys() & _DATASET_CARD_KEYS and not meta.keys() & {"model_index", "pipeline_tag"}:
-        warnings.add("this looks like a dataset card, not a model card; check every field")
 
     def take(*names: str) -> Any:
         """Return the first front-matter value among ``names`` and mark its key as mapped."""
@@ -137,7 +134,7 @@ def parse_huggingface(text: str, filename: str, warnings: Warnings) -> ModelCard
                 return value
         return None
 
-    _hf_name_and_provider(fields, take, sections, facts, filename, warnings)
+    source = _hf_name_and_provider(fields, take, sections, facts, filename, warnings, source_ref)
 
     version = take("version", "model_version")
     fields["version"] = scalar_text(version) or first_fact(facts, "model version", "version")
@@ -184,35 +181,32 @@ def parse_huggingface(text: str, filename: str, warnings: Warnings) -> ModelCard
     # Copy what is left so the caller can show or store it; "license_link" is deliberately left
     # here because the register has no column for it.
     unmapped = {key: json_safe(value) for key, value in front_matter.items() if key not in used}
-    return ModelCardImport(fields=fields, unmapped=unmapped, source_format="huggingface")
+    return ModelCardImport(
+        fields=fields, unmapped=unmapped, source_format="huggingface", source_ref=source
+    )
 
 
-def _hf_name_and_provider(fields, take, sections, facts, filename, warnings) -> None:
+def _hf_name_and_provider(fields, take, sections, facts, filename, warnings, source_ref) -> str:
+    """Fill the name and provider; return the card's source (its Hub id or URL)."""
     model_index = take("model-index")
     index_name = ""
     if isinstance(model_index, list) and model_index and isinstance(model_index[0], dict):
         index_name = scalar_text(model_index[0].get("name"))
     heading = next((s.title for s in sections if s.level == 1 and s.title), "")
     heading = MODEL_CARD_FOR_RE.sub("", heading).strip()
-    candidates = (
-        scalar_text(take("model_name")),
-        index_name,
-        clean_inline(TEMPLATE_RE.sub("", heading)),
+    name, org, source = name_and_source(
+        stated=[scalar_text(take("model_name")), index_name],
+        title=clean_inline(TEMPLATE_RE.sub("", heading)),
+        explicit_ref=source_ref,
+        filename=filename,
+        warnings=warnings,
     )
-    name = next((hf_id(c) for c in candidates if hf_id(c)), "")
-    if not name:
-        name = filename_stem(filename)
-        warnings.add(
-            f"name: the card does not state a model name; used the file name {quoted(name)}"
-        )
-
     provider = scalar_text(take("model_creator", "developers", "developed_by", "provider"))
-    if MODEL_ID_RE.match(name):
-        org, name = name.split("/", 1)
-        provider = provider or org
+    provider = provider or org
     provider = provider or first_fact(facts, "developed by", "model developers", "developers")
     fields["name"] = name
     fields["provider"] = provider
+    return source
 
 
 def _hf_licence(fields, take, facts, warnings) -> None:

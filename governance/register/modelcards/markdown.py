@@ -1,5 +1,20 @@
 """Read a Markdown card: heading sections, bold 'Label: value' facts and plain text.
 
+Which section feeds which field (the one rule, applied to every heading at any level):
+
+1. A heading is normalised (accents and Markdown removed, lower case, "&" read as "and",
+   "[optional]" and a trailing colon dropped) and tried against the tables in
+   ``_SECTION_PATTERNS`` in their order: intended use, training data, then limitations. The first
+   table that matches claims the heading, so a heading feeds at most one field. A combined
+   "Intended uses & limitations" section therefore goes to intended use only.
+2. A claimed section brings its sub-sections along, except sub-sections whose own heading is
+   claimed by another field: those go to that field. So a combined section with a "Limitations"
+   sub-heading splits by its sub-headings.
+3. A section inside a section already claimed for the same field is not taken twice.
+4. Code never reaches a text field: fenced blocks (``` or ~~~) and indented code blocks
+   (four spaces or a tab after a blank line, outside lists) are left out, as are HTML comments,
+   template placeholders and empty template bullets.
+
 Every function here runs on untrusted text of up to 1 MB: patterns are either anchored and
 bounded, or the work is done by plain string scanning (see ``bold_fact`` and
 ``is_empty_bullet``)."""
@@ -14,14 +29,20 @@ from dataclasses import dataclass
 from governance.register.modelcards.fields import MAX_HEADINGS, PLACEHOLDER_RE, TEMPLATE_RE
 
 # Matched against normalised headings (lower case, words separated by single spaces).
+# The order matters: the first field whose table matches claims the heading (rule 1 above).
 _SECTION_PATTERNS = {
     "intended_use": [
-        r"^(?:intended )?uses?$",
+        r"^(?:intended )?uses?(?:(?: and)? limitations)?$",
         r"^(?:primary |main )?intended (?:uses?|use cases?|purposes?|users?|applications?)"
-        r"(?: and (?:limitations|users|use cases))?$",
+        r"(?:(?: and)? (?:limitations|users|use cases))?$",
         r"^(?:direct|downstream)(?: uses?| usage)?$",
         r"^use cases?$",
         r"^intended purpose$",
+    ],
+    "training_data": [
+        r"^(?:pre ?training|training|fine ?tuning)(?: and evaluation)? "
+        r"(?:data|datasets?|corpus|corpora)(?: and procedure)?$",
+        r"^(?:training )?datasets?$",
     ],
     "limitations": [
         r"\blimitations?\b",
@@ -32,11 +53,6 @@ _SECTION_PATTERNS = {
         r"\bmalicious use\b",
         r"^ethical considerations?\b",
         r"^(?:caveats?|caveats and recommendations|recommendations)$",
-    ],
-    "training_data": [
-        r"^(?:pre ?training|training|fine ?tuning)(?: and evaluation)? "
-        r"(?:data|datasets?|corpus|corpora)(?: and procedure)?$",
-        r"^(?:training )?datasets?$",
     ],
 }
 _SECTION_RES = {
@@ -81,7 +97,7 @@ class _Section:
 
     @property
     def text(self) -> str:
-        return _clean_text("\n".join(self.lines))
+        return _clean_text("\n".join(without_code(self.lines)))
 
 
 def split_sections(body: str) -> list[_Section]:
@@ -159,13 +175,54 @@ def _normalise_words(text: str) -> str:
 
 
 def heading_claims(sections: list[_Section]) -> list[set[str]]:
-    """Return, for each section, the register fields its heading is about."""
-    return [
-        {name for name, pattern in _SECTION_RES.items() if pattern.search(s.key)}
-        if s.level
-        else set()
-        for s in sections
-    ]
+    """Return, for each section, the register field its heading claims (at most one)."""
+    return [heading_field(s.key) if s.level else set() for s in sections]
+
+
+def heading_field(key: str) -> set[str]:
+    """Return the field a normalised heading claims, as a set of zero or one names."""
+    for name, pattern in _SECTION_RES.items():
+        if pattern.search(key):
+            return {name}
+    return set()
+
+
+def without_code(lines: list[str]) -> list[str]:
+    """Return ``lines`` without fenced and indented code blocks (CommonMark, simplified)."""
+    kept: list[str] = []
+    fence: str | None = None
+    after_blank, in_list, in_code = True, False, False
+    for line in lines:
+        if fence is not None:
+            if _closes_fence(line, fence):
+                fence = None
+            continue
+        match = _FENCE_RE.match(line)
+        if match:
+            fence, in_code = match.group(1), False
+            continue
+        if not line.strip():
+            kept.append("")
+            after_blank = True
+            continue
+        indented = line.startswith(("    ", "\t"))
+        # An indented block after a blank line is code, unless it continues a list item.
+        if indented and (in_code or (after_blank and not in_list)):
+            in_code, after_blank = True, False
+            continue
+        in_code = False
+        if not indented:
+            in_list = _is_list_item(line.lstrip())
+        kept.append(line)
+        after_blank = False
+    return kept
+
+
+def _is_list_item(text: str) -> bool:
+    if text[:1] in ("-", "*", "+") and text[1:2] in (" ", "\t"):
+        return True
+    digits = len(text) - len(text.lstrip("0123456789"))
+    return 0 < digits <= 9 and text[digits : digits + 1] in (".", ")")
 
 
 def section_text(sections: list[_Section], claims: list[set[str]], field_name: str) -> str:

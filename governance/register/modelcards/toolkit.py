@@ -1,4 +1,11 @@
-"""Read a Google Model Card Toolkit JSON card (schema v0.0.1/v0.0.2)."""
+"""Read a Google Model Card Toolkit JSON card, schema v0.0.1 or v0.0.2.
+
+The two versions differ where it matters here: v0.0.1 keeps datasets by role
+(``model_parameters.data.train`` / ``.eval``), lists licences, users and use cases as strings;
+v0.0.2 lists datasets (``model_parameters.data: [...]``) and uses objects with a
+``description`` or ``identifier``/``custom_text``. A card is read by its shape, so a card
+without ``schema_version`` or with a mix of both is read too.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,11 @@ import json
 from typing import Any
 
 from governance.register.modelcards.fields import (
-    MODEL_ID_RE,
     ModelCardError,
     ModelCardImport,
     Warnings,
     cap_evaluations,
     empty_fields,
-    filename_stem,
     json_safe,
     metric_value,
     quoted,
@@ -20,13 +25,19 @@ from governance.register.modelcards.fields import (
     unique,
 )
 from governance.register.modelcards.licences import licence_from_values, spdx_id
+from governance.register.modelcards.provenance import name_and_source
 from governance.register.modelcards.statements import general_purpose_from_text
 
 _MCT_SECTIONS = ("model_details", "model_parameters", "quantitative_analysis", "considerations")
+_KNOWN_VERSIONS = ("0.0.1", "0.0.2")
+# v0.0.1 keeps its datasets by role under model_parameters.data; v0.0.2 lists them.
+_V1_DATA_ROLES = (("train", "Training"), ("eval", "Evaluation"))
 _MCT_CONSIDERATIONS = ("users", "use_cases", "limitations", "tradeoffs", "ethical_considerations")
 
 
-def parse_mct(text: str, filename: str, warnings: Warnings) -> ModelCardImport:
+def parse_mct(
+    text: str, filename: str, warnings: Warnings, source_ref: str = ""
+) -> ModelCardImport:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -42,10 +53,10 @@ def parse_mct(text: str, filename: str, warnings: Warnings) -> ModelCardImport:
             "'model_details' section."
         )
     version = data.get("schema_version")
-    if version is not None and str(version) not in ("0.0.1", "0.0.2"):
+    if version is not None and str(version) not in _KNOWN_VERSIONS:
         warnings.add(
             f"schema_version: {quoted(version)} is not a known Model Card Toolkit schema; "
-            "read as v0.0.2"
+            "read by its shape"
         )
 
     details = _as_dict(data.get("model_details"), "model_details", warnings)
@@ -56,14 +67,13 @@ def parse_mct(text: str, filename: str, warnings: Warnings) -> ModelCardImport:
     fields = empty_fields()
     unmapped: dict[str, Any] = {}
 
-    name = scalar_text(details.get("name"))
-    if not name:
-        name = filename_stem(filename)
-        warnings.add(f"model_details.name: missing; used the file name {quoted(name)}")
-    if MODEL_ID_RE.match(name):
-        org, name = name.split("/", 1)
-        fields["provider"] = org
-    fields["name"] = name
+    fields["name"], fields["provider"], source = name_and_source(
+        stated=[scalar_text(details.get("name"))],
+        title="",
+        explicit_ref=source_ref,
+        filename=filename,
+        warnings=warnings,
+    )
 
     version_info = details.get("version")
     if isinstance(version_info, dict):
@@ -139,7 +149,9 @@ def parse_mct(text: str, filename: str, warnings: Warnings) -> ModelCardImport:
     for key in data:
         if key not in _MCT_SECTIONS and key != "schema_version":
             unmapped[str(key)] = json_safe(data[key])
-    return ModelCardImport(fields=fields, unmapped=unmapped, source_format="model-card-toolkit")
+    return ModelCardImport(
+        fields=fields, unmapped=unmapped, source_format="model-card-toolkit", source_ref=source
+    )
 
 
 def _mct_licence(fields, details: dict, warnings: Warnings) -> None:
@@ -170,26 +182,50 @@ def _mct_licence(fields, details: dict, warnings: Warnings) -> None:
 
 
 def _mct_datasets(params: dict, warnings: Warnings) -> str:
+    """Describe the datasets of either schema: v0.0.2's list, or v0.0.1's train/eval object."""
+    data = params.get("data")
+    if isinstance(data, dict) and not data.keys() & {"name", "link", "description"}:
+        blocks = []
+        for role, label in _V1_DATA_ROLES:
+            if data.get(role) is not None:
+                where = f"model_parameters.data.{role}"
+                line = _dataset_line(data[role], f"{label} data", where, warnings, role=label)
+                if line:
+                    blocks.append(line)
+        for key in data:
+            if key not in dict(_V1_DATA_ROLES):
+                warnings.add(f"model_parameters.data.{key}: not a known dataset role; skipped")
+        return "\n".join(blocks)
+    if isinstance(data, dict):
+        data = [data]  # one dataset given without its list
     lines = []
-    for i, dataset in enumerate(_as_list(params.get("data"), "model_parameters.data", warnings)):
-        if not isinstance(dataset, dict):
-            warnings.add(f"model_parameters.data[{i}]: not an object; skipped")
-            continue
-        name = scalar_text(dataset.get("name")) or f"Dataset {i + 1}"
-        description = scalar_text(dataset.get("description"))
-        link = scalar_text(dataset.get("link"))
-        line = f"- {name}"
-        if description:
-            line += f": {description}"
-        if link:
-            line += f" ({link})"
-        sensitive = dataset.get("sensitive")
-        if isinstance(sensitive, dict):
-            items = [scalar_text(s) for s in _as_list(sensitive.get("sensitive_data"), "", None)]
-            if any(items):
-                line += f"\n  Sensitive data: {', '.join(s for s in items if s)}"
-        lines.append(line)
+    for i, dataset in enumerate(_as_list(data, "model_parameters.data", warnings)):
+        line = _dataset_line(dataset, f"Dataset {i + 1}", f"model_parameters.data[{i}]", warnings)
+        if line:
+            lines.append(line)
     return "\n".join(lines)
+
+
+def _dataset_line(
+    dataset: Any, default_name: str, where: str, warnings: Warnings, role: str = ""
+) -> str:
+    if not isinstance(dataset, dict):
+        warnings.add(f"{where}: not an object; skipped")
+        return ""
+    name = scalar_text(dataset.get("name")) or default_name
+    description = scalar_text(dataset.get("description"))
+    link = scalar_text(dataset.get("link"))
+    line = f"- {role}: {name}" if role and name != default_name else f"- {name}"
+    if description:
+        line += f": {description}"
+    if link:
+        line += f" ({link})"
+    sensitive = dataset.get("sensitive")
+    if isinstance(sensitive, dict):
+        items = [scalar_text(s) for s in _as_list(sensitive.get("sensitive_data"), "", None)]
+        if any(items):
+            line += f"\n  Sensitive data: {', '.join(s for s in items if s)}"
+    return line
 
 
 def _mct_evaluations(analysis: dict, warnings: Warnings) -> list[dict[str, Any]]:
