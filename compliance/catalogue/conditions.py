@@ -25,8 +25,13 @@ point other than point 2" (Art. 27(1), Art. 49(1)); "no point of the list" is wr
 `{"not": {"annex_iii_point_in": [...]}}`.
 
 Facts are a plain dict built by `facts_from_classification` (keys in `FACT_KEYS`). A fact
-that is missing counts as false (or as no value), so a conditional item is left out until the
-fact is known: an officer can still answer "not applicable" with a reason on an item that is in.
+that is missing counts as false (or as no value): the screening's facts are always answered.
+
+A flag that is present and None is *not stated* (the register's data flags: a user, a file or a
+model card did not say). It is unknown, not false: conditions are read in three-valued logic
+(`condition_value`), and an item whose condition depends on an unknown fact is kept in
+(`condition_holds`), so a duty is never left out on a guess; `unknown_flags` names the facts
+to state. An officer can still answer "not applicable" with a reason on an item that is in.
 """
 
 from __future__ import annotations
@@ -112,22 +117,28 @@ def _matches(point: str, pattern: str) -> bool:
 
 
 def condition_holds(condition: object, facts: Mapping) -> bool:
-    """Return whether the condition holds for the facts (`None` always holds).
+    """Return whether the condition holds, or may hold, for the facts (`None` always holds).
 
-    The condition must be well formed (see `validate_condition`); a malformed one raises
-    `ConditionError` rather than silently including or leaving out an item.
+    A condition that depends on a fact not stated (None) may hold: the item is kept in rather
+    than left out on a guess. The condition must be well formed (see `validate_condition`); a
+    malformed one raises `ConditionError` rather than silently including or leaving out an item.
+    """
+    return condition_value(condition, facts) is not False
+
+
+def condition_value(condition: object, facts: Mapping) -> bool | None:
+    """Return True or False, or None when the answer depends on a fact not stated.
+
+    Three-valued (Kleene) logic: `all` is false if any part is false, `any` true if any part
+    is true, `not` of unknown is unknown.
     """
     if condition is None:
         return True
     if not isinstance(condition, Mapping) or len(condition) != 1:
         raise ConditionError("", "a condition is an object with exactly one key")
     ((key, value),) = condition.items()
-    if key == "all":
-        return all(condition_holds(c, facts) for c in value)
-    if key == "any":
-        return any(condition_holds(c, facts) for c in value)
-    if key == "not":
-        return not condition_holds(value, facts)
+    if key in COMBINATORS:
+        return _combine(key, value, facts)
     if key in ANNEX_III_KEYS:
         points = list(facts.get("annex_iii") or ())
         hits = [any(_matches(p, pattern) for pattern in value) for p in points]
@@ -138,8 +149,43 @@ def condition_holds(condition: object, facts: Mapping) -> bool:
             return any(v in fact for v in value)
         return fact in value
     if key in FLAGS:
+        if key in facts and facts[key] is None:
+            return None
         return bool(facts.get(key, False)) is value
     raise ConditionError(key, "unknown condition")
+
+
+def _combine(key: str, value, facts: Mapping) -> bool | None:
+    if key == "not":
+        inner = condition_value(value, facts)
+        return None if inner is None else not inner
+    results = [condition_value(c, facts) for c in value]
+    decisive = key == "any"  # the value that settles the combination on its own
+    if any(r is decisive for r in results):
+        return decisive
+    if any(r is None for r in results):
+        return None
+    return not decisive
+
+
+def unknown_flags(condition: object, facts: Mapping) -> list[str]:
+    """Return the flags the condition tests that are not stated (None) in the facts, in order."""
+    found: list[str] = []
+    _collect_flags(condition, found)
+    return [flag for flag in dict.fromkeys(found) if flag in facts and facts[flag] is None]
+
+
+def _collect_flags(condition: object, found: list[str]) -> None:
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        return
+    ((key, value),) = condition.items()
+    if key in ("all", "any"):
+        for sub in value:
+            _collect_flags(sub, found)
+    elif key == "not":
+        _collect_flags(value, found)
+    elif key in FLAGS:
+        found.append(key)
 
 
 def validate_condition(condition: object, path: str = "") -> None:
@@ -190,7 +236,8 @@ def facts_from_classification(
     `screening` is the normalised input (schema `eu-ai-act-screening/1`), `result` the output
     (`eu-ai-act-classification/1`); `system` is anything with the register's attributes
     (`processes_personal_data`, `processes_biometric_data`, `processes_special_categories`,
-    `affected_persons`), read with getattr, or None. No database access.
+    `affected_persons`), read with getattr, or None. A data flag the system leaves None stays
+    None (not stated). No database access.
     """
     role = screening.get("role")
     tier = result.get("tier")
@@ -219,15 +266,22 @@ def facts_from_classification(
         "gpai": result.get("gpai") not in (None, "none"),
         "open_source": bool(gpai_model.get("open_source")),
         "systemic_risk": result.get("gpai") == "gpai_systemic_risk",
-        "personal_data": bool(getattr(system, "processes_personal_data", False)),
-        "biometric_data": bool(getattr(system, "processes_biometric_data", False)),
-        "special_category_data": bool(getattr(system, "processes_special_categories", False)),
+        # None when the register does not state the fact: unknown, never "no".
+        "personal_data": _stated(system, "processes_personal_data"),
+        "biometric_data": _stated(system, "processes_biometric_data"),
+        "special_category_data": _stated(system, "processes_special_categories"),
         "affects_children": "children" in affected,
         "affects_employees": "employees" in affected,
     }
     for key in _TRANSPARENCY:
         facts[key] = bool(transparency.get(key))
     return facts
+
+
+def _stated(system: object | None, attribute: str) -> bool | None:
+    """Return the system's yes/no fact, None when it is not stated (no system: False)."""
+    value = getattr(system, attribute, False)
+    return None if value is None else bool(value)
 
 
 def _as_list(value: object) -> list:

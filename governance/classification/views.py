@@ -50,6 +50,7 @@ from governance.classification.presentation import (
 )
 from governance.classification.steps import REVIEW
 from governance.classification.versions import choose_versions
+from governance.register.facts import unstated_facts
 from governance.register.selectors import get_system
 from governance.tenancy.permissions import require_action
 from governance.tenancy.roles import Action
@@ -67,6 +68,16 @@ def system_url(org_slug: str, system) -> str | None:
     try:
         return reverse(
             "register:system-detail", kwargs={"org_slug": org_slug, "system_uuid": system.uuid}
+        )
+    except NoReverseMatch:
+        return None
+
+
+def system_edit_url(org_slug: str, system) -> str | None:
+    """Return the register's edit page of the system (None while the register has none)."""
+    try:
+        return reverse(
+            "register:system-edit", kwargs={"org_slug": org_slug, "system_uuid": system.uuid}
         )
     except NoReverseMatch:
         return None
@@ -95,6 +106,9 @@ def _system_context(request, system) -> dict:
         "can_screen": can_screen_system(request.membership, system) and not system.archived_at,
         "screening_url": _url("screening", slug, system),
         "history_url": _url("history", slug, system),
+        # Facts the register leaves not stated: missing information, never read as "No".
+        "unstated_facts": unstated_facts(system),
+        "system_edit_url": system_edit_url(slug, system),
     }
 
 

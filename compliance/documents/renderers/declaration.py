@@ -130,8 +130,16 @@ def declaration_data(system) -> dict:
         if details and details.legal_name
         else system.organization.name,
         "issued_on": timezone.localdate(),
-        "missing": missing_of(rows),
+        "missing": missing_of(rows) + _unstated_data(system),
     }
+
+
+def _unstated_data(system) -> list[str]:
+    # Annex V point 5: not stated is not "no", so the GDPR statement stays in and the fact is
+    # listed as missing until the register states it.
+    if system.processes_personal_data is None:
+        return ["5. Whether the system processes personal data (not stated in the register)"]
+    return []
 
 
 def _notified_body_row(route: str, extra) -> dict:
