@@ -23,6 +23,7 @@ from governance.dashboards import views as dashboard_views
 from governance.register import api as register_api
 from governance.register import export_api as register_export_api
 from governance.register import import_api as register_import_api
+from governance.register.saved_mapping_api import api_urls as saved_mapping_api_urls
 from governance.risks import api as risks_api
 from governance.tenancy import api as tenancy_api
 from governance.tenancy import views as tenancy_views
@@ -97,6 +98,7 @@ api_urlpatterns = [
         register_import_api.ModelCardImportView.as_view(),
         name="import-model-card",
     ),
+    *saved_mapping_api_urls,
     path(
         "o/<slug:org_slug>/vendors/export/",
         register_export_api.VendorExportView.as_view(),

@@ -126,6 +126,21 @@ def _document(world):
         ).uuid
 
 
+def _saved_mapping(world):
+    """A saved import mapping of alice's organisation."""
+    from governance.register.saved_mappings import create_mapping, mappings_of
+
+    with scopes_disabled():
+        existing = mappings_of(world.acme).filter(name="Isolation mapping").first()
+        if existing is not None:
+            return existing.pk
+        return create_mapping(
+            organization=world.acme,
+            acting=world.alice_membership,
+            data={"name": "Isolation mapping", "columns": {"Naam": "name"}},
+        ).pk
+
+
 def _pack(world):
     """A queued evidence pack row of alice's organisation."""
     from datetime import date
@@ -199,6 +214,8 @@ OBJECT_KWARGS = {
             filename="register.csv",
         ).token
     ),
+    # A saved import mapping of alice's organisation (register_import:mapping-detail, API).
+    "mapping_id": lambda world: _saved_mapping(world),
     # A document request about one of alice's systems (compliance.documents).
     "document_uuid": lambda world: _document(world),
     # An evidence pack alice asked for (compliance.documents).

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.core.api import OrganizationScopedMixin, RejectUnknownFieldsMixin, error_body
-from governance.register import imports, selectors
+from governance.register import import_job_api, imports, saved_mappings, selectors
+from governance.register.import_cells import VALUE_FIELDS
 from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
 from governance.register.models import AIModel
 from governance.register.spreadsheets import SpreadsheetError, read_table
@@ -65,8 +66,32 @@ class SystemImportRequestSerializer(RejectUnknownFieldsMixin, serializers.Serial
         "a row matching a system updates it (only its filled, mapped cells).",
     )  # fmt: skip
     match_on = serializers.ChoiceField(
-        choices=imports.MATCH_FIELDS, required=False, default="reference",
-        help_text="The field rows are matched to systems on (case does not count).",
+        choices=imports.MATCH_FIELDS, required=False,
+        help_text="The field rows are matched to systems on (case does not count); default "
+        "`reference`, or the saved mapping's.",
+    )  # fmt: skip
+    mapping_name = serializers.CharField(
+        required=False, max_length=100,
+        help_text="Apply a saved mapping (or a ready-made one, by key or name): its columns, "
+        "values, defaults, tag separator and match field. `values` and `defaults` sent too "
+        "override it field by field. A heading the file lacks, or a field the register no "
+        "longer has, is a 400 naming it.",
+    )  # fmt: skip
+    saved_mapping = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1,
+        help_text="Apply a saved mapping by its id (instead of `mapping_name`).",
+    )  # fmt: skip
+    values = serializers.JSONField(
+        required=False, binary=True,
+        help_text='Map the file\'s values to ours: {field: {file value: our value or '
+        '"__unknown__"}}, for ' + ", ".join(VALUE_FIELDS) + '. Unknown keeps the fact "not '
+        'stated". Obvious values (Ja/Nee, In gebruik, oui/non, …) need no mapping.',
+    )  # fmt: skip
+    defaults = serializers.JSONField(
+        required=False, binary=True,
+        help_text="{field: value} for new systems whose row states nothing for the field; only "
+        "these defaults are applied. A new system needs an operator_role and a "
+        "lifecycle_stage: from its row or from here.",
     )  # fmt: skip
     tag_separator = serializers.ChoiceField(
         choices=[",", ";", "|", "\n"], required=False,
@@ -109,6 +134,10 @@ class SystemImportPreviewSerializer(serializers.Serializer):
         child=serializers.DictField(), help_text="Identical problems grouped, most first: "
         "{column, field, message, count, rows (the first 20)}.",
     )  # fmt: skip
+    defaults_applied = serializers.ListField(
+        child=serializers.DictField(), help_text="The defaults the request chose that fill new "
+        "systems: {field, label, value, rows}. Nothing else fills a fact a row leaves out.",
+    )  # fmt: skip
     sample = serializers.ListField(
         child=serializers.DictField(), help_text=f"The first {PREVIEW_ROWS} rows as they would "
         "be imported: {\"row\": number, field: text}."
@@ -147,6 +176,9 @@ SYSTEM_IMPORT_ERROR = _error_schema("SystemImportError", {
     "groups": serializers.ListField(child=serializers.DictField(), required=False),
     "file": serializers.ListField(child=serializers.CharField(), required=False),
     "mapping": serializers.ListField(child=serializers.CharField(), required=False),
+    "mapping_name": serializers.ListField(child=serializers.CharField(), required=False),
+    "values": serializers.ListField(child=serializers.CharField(), required=False),
+    "defaults": serializers.ListField(child=serializers.CharField(), required=False),
 })  # fmt: skip
 
 
@@ -245,6 +277,7 @@ class SystemImportView(OrganizationScopedMixin, APIView):
         responses={
             201: SystemImportResultSerializer,
             200: OpenApiResponse(SystemImportPreviewSerializer, description="The dry run."),
+            202: import_job_api.JOB_202,
             400: OpenApiResponse(SYSTEM_IMPORT_ERROR, description="Nothing was imported.",
                                  examples=[OpenApiExample("A row with a problem", value=error_body(
                                      400, "invalid", "1 row has errors; nothing was imported.",
@@ -266,22 +299,23 @@ class SystemImportView(OrganizationScopedMixin, APIView):
                                max_rows=imports.MAX_ROWS)  # fmt: skip
         except SpreadsheetError as exc:
             return _invalid(str(exc), {"file": [str(exc)]})
-        mapping = params.get("mapping")
-        if mapping is None:
-            mapping = imports.suggest_import_mapping(table.headers)
         try:
+            mapping, options = _options(self.organization, table, params)
             preview = imports.preview_import(
-                organization=self.organization, table=table, mapping=mapping,
-                mode=params["mode"], match_on=params["match_on"],
-                tag_separator=params.get("tag_separator"),
-            )  # fmt: skip
-        except imports.MappingError as exc:
-            return _invalid(
-                "The column mapping cannot be used: " + str(exc),
-                {"mapping": [f"{h}: {m}" if h else m for h, ms in exc.errors.items() for m in ms]},
+                organization=self.organization, table=table, mapping=mapping, **options
             )
+        except imports.MappingError as exc:
+            messages = [f"{h}: {m}" if h else m for h, ms in exc.errors.items() for m in ms]
+            return _invalid(f"The {exc.param.replace('_', ' ')} cannot be used: " + str(exc),
+                            {exc.param: messages})  # fmt: skip
         if params["dry_run"]:
             return Response(self._preview_body(table, preview))
+        queued = import_job_api.queue_response(
+            request, membership=self.membership, table=table, filename=upload.name or "",
+            mapping=mapping, options=options, preview=preview,
+        )  # fmt: skip
+        if queued is not None:  # too large for a request: a Celery job commits it (202)
+            return queued
         try:
             result = imports.commit_import(
                 organization=self.organization,
@@ -289,10 +323,8 @@ class SystemImportView(OrganizationScopedMixin, APIView):
                 table=table,
                 mapping=mapping,
                 filename=upload.name or "",
-                mode=params["mode"],
-                match_on=params["match_on"],
-                tag_separator=params.get("tag_separator"),
                 expected_fingerprint=params.get("fingerprint"),
+                **options,
             )
         except imports.ImportFailed as exc:
             return _invalid(str(exc), {"rows": [e.as_dict() for e in exc.errors],
@@ -326,6 +358,7 @@ class SystemImportView(OrganizationScopedMixin, APIView):
             "mapping": {h: preview.mapping.get(h) for h in table.headers},
             "errors": [e.as_dict() for e in preview.errors],
             "error_groups": preview.error_groups,
+            "defaults_applied": preview.applied_defaults,
             "sample": [
                 {"row": row.row_number, **row.display} for row in preview.rows[:PREVIEW_ROWS]
             ],
@@ -405,6 +438,43 @@ class ModelCardImportView(OrganizationScopedMixin, APIView):
              "unmapped": preview.unmapped},
             status=status.HTTP_201_CREATED,
         )  # fmt: skip
+
+
+def _options(organization, table, params) -> tuple[dict, dict]:
+    """Return (the column mapping, the import options) from the request and any saved mapping.
+
+    Raise MappingError (its ``param`` the request field at fault).
+    """
+    mapping = params.get("mapping")
+    options = {"mode": params["mode"], "match_on": params.get("match_on") or "reference",
+               "tag_separator": params.get("tag_separator"), "values": params.get("values"),
+               "defaults": params.get("defaults")}  # fmt: skip
+    name, mapping_id = params.get("mapping_name"), params.get("saved_mapping")
+    if not name and mapping_id is None:
+        return (imports.suggest_import_mapping(table.headers) if mapping is None else mapping,
+                options)  # fmt: skip
+    param = "mapping_name" if name else "saved_mapping"
+    if mapping is not None:
+        raise imports.MappingError({"": ["Send a mapping or a saved mapping, not both."]},
+                                   param=param)  # fmt: skip
+    try:
+        spec = saved_mappings.find_spec(organization, name=name or "", mapping_id=mapping_id)
+    except LookupError as exc:
+        raise imports.MappingError({"": [str(exc)]}, param=param) from None
+    columns, saved = saved_mappings.apply_to_headers(spec, table.headers)
+    for key in ("values", "defaults"):
+        given = options[key]
+        if given is not None and not isinstance(given, dict):
+            continue  # preview_import names the problem
+        merged = {**saved[key], **(given or {})}
+        if key == "values":
+            merged = {f: {**saved[key].get(f, {}), **(given or {}).get(f, {})}
+                      if isinstance((given or {}).get(f, {}), dict) else (given or {})[f]
+                      for f in merged}  # fmt: skip
+        options[key] = merged
+    options["tag_separator"] = options["tag_separator"] or saved["tag_separator"]
+    options["match_on"] = params.get("match_on") or saved["match_on"]
+    return columns, options
 
 
 def _outcomes(rows) -> list[dict]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django_scopes import scopes_disabled
 
 from governance.core.validators import plain_text_problem
@@ -100,7 +100,7 @@ _AFFECTED = _choice_index(AffectedPersons.choices, {
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "j", "oui", "vrai", "si",
                    "sí", "sim", "wahr", "on", "waar", "vero"})  # fmt: skip
 _FALSE = frozenset({"no", "n", "false", "f", "0", "nee", "nein", "non", "faux", "falsch", "nej",
-                    "não", "nao", "onwaar", "falso", "off", "-", "–", "—"})  # fmt: skip
+                    "não", "nao", "onwaar", "falso", "off"})  # fmt: skip
 
 _DATE_HINT = "Write dates as YYYY-MM-DD (e.g. 2024-03-31) or DD/MM/YYYY."
 # Excel stores dates as days since 30 December 1899; this range is 1954 to 2119, so a bare
@@ -123,30 +123,84 @@ def _text(limit: int | None):
     return parse
 
 
+UNKNOWN = "__unknown__"
+# Cells that say the fact is not known: "not stated", never "no".
+_UNKNOWN_WORDS = frozenset(map(_key, (
+    "unknown", "not known", "not stated", "tbd", "to be determined", "?", "-", "–", "—",
+    "onbekend", "niet bekend", "nog onbekend", "inconnu", "non connu", "unbekannt",
+    "desconocido", "sconosciuto", "n/a", "nvt", "n.v.t.", "k.a.", "nicht bekannt",
+)))  # fmt: skip
+
+
+def mapped(value: str, ctx, name: str):
+    """Return what the user's value map says of a cell: our value, UNKNOWN, or None (nothing)."""
+    value_map = getattr(ctx, "value_map", None) or {}
+    return value_map.get(name, {}).get(_key(value))
+
+
+def field_label(name: str) -> str:
+    return CHOICE_LABELS.get(name, name.replace("_", " "))
+
+
 def _choice(name: str):
     enum, index = _CHOICES[name]
 
-    def parse(value: str, ctx) -> str:
+    def parse(value: str, ctx) -> str | None:
+        """Return our value, or None when the cell is empty or says the fact is unknown."""
         if not value:
-            return AISystem._meta.get_field(name).default
-        found = index.get(_key(value))
+            return None
+        found = mapped(value, ctx, name) or index.get(_key(value))
+        if found is None and _key(value) in _UNKNOWN_WORDS:
+            found = UNKNOWN
         if found is None:
             allowed = ", ".join(f"'{label}'" for label in enum.labels)
-            raise CellError(f"'{value}' is not one of {allowed}.")
-        return found
+            raise CellError(
+                f"'{value}' is not {field_label(name)}: map it to one of {allowed} or to "
+                "'not stated'."
+            )
+        return None if found == UNKNOWN else found
 
     return parse
 
 
-def _boolean(value: str, ctx) -> bool:
+def suggest_boolean(value: str) -> bool | str | None:
+    """Return True, False or UNKNOWN for a cell we understand without a value map, else None."""
     key = value.strip().casefold().rstrip(".")
-    if not key or key in _FALSE:
+    if key in _FALSE:
         return False
     if key in _TRUE:
         return True
-    raise CellError(
-        f"'{value}' is not yes or no. Write yes or no (true/false, 1/0 and x work too)."
-    )
+    return UNKNOWN if _key(value) in _UNKNOWN_WORDS else None
+
+
+def _boolean(name: str):
+    def parse(value: str, ctx) -> bool | None:
+        """Return True or False, or None when the cell is empty or says the fact is unknown."""
+        if not value:
+            return None
+        found = mapped(value, ctx, name)
+        if found is None:
+            found = suggest_boolean(value)
+        if found is None:
+            raise CellError(
+                f"'{value}' is not yes or no: map it to yes, no or 'not stated' (true/false, "
+                "1/0, x, ja/nee and oui/non need no mapping)."
+            )
+        return None if found == UNKNOWN else found
+
+    return parse
+
+
+def _url(value: str, ctx) -> str:
+    if not value:
+        return ""
+    if len(value) > 500:
+        raise CellError(f"The address is {len(value):,} characters long; the limit is 500.")
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise CellError(f"'{value[:80]}' is not a web address (https://…).") from None
+    return value
 
 
 def _date(value: str, ctx) -> dt.date | None:
@@ -221,20 +275,40 @@ def _vendor(value: str, ctx):
     return ctx.new_vendors.setdefault(name.casefold(), name)
 
 
-def _affected(value: str, ctx) -> list[str]:
+def suggest_choice(name: str, value: str) -> str | None:
+    """Return our value (or UNKNOWN) for a cell we understand without a value map, else None."""
+    index = _AFFECTED if name == "affected_persons" else _CHOICES[name][1]
+    found = index.get(_key(value))
+    if found is None and _key(value) in _UNKNOWN_WORDS:
+        return UNKNOWN
+    return found
+
+
+def _affected(value: str, ctx) -> list[str] | None:
+    """Return the groups named, or None when the cell names none we can take as a fact."""
+    if not value:
+        return None
     codes: list[str] = []
     unknown: list[str] = []
-    for item in _split(value):
-        code = _AFFECTED.get(_key(item))
+    for item in split_items(value):
+        code = mapped(item, ctx, "affected_persons") or suggest_choice("affected_persons", item)
         if code is None:
             unknown.append(item)
-        elif code not in codes:
+        elif code != UNKNOWN and code not in codes:
             codes.append(code)
     if unknown:
         allowed = ", ".join(f"'{label}'" for label in AffectedPersons.labels)
         listed = ", ".join(f"'{u}'" for u in unknown)
-        raise CellError(f"{listed} {'is' if len(unknown) == 1 else 'are'} not one of {allowed}.")
-    return codes
+        raise CellError(
+            f"{listed} {'is' if len(unknown) == 1 else 'are'} not one of the affected persons: "
+            f"map {'it' if len(unknown) == 1 else 'them'} to one of {allowed} or to 'not stated'."
+        )
+    return codes or None
+
+
+def split_items(value: str) -> list[str]:
+    """The items of a list cell (affected persons): commas, semicolons and line breaks."""
+    return _split(value[:10_000])
 
 
 TAG_SEPARATORS = {",": "comma", ";": "semicolon", "|": "vertical bar", "\n": "line break"}
@@ -299,9 +373,9 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "vendor": _vendor,
     "business_owner": _owner,
     "technical_owner": _owner,
-    "processes_personal_data": _boolean,
-    "processes_biometric_data": _boolean,
-    "processes_special_categories": _boolean,
+    "processes_personal_data": _boolean("processes_personal_data"),
+    "processes_biometric_data": _boolean("processes_biometric_data"),
+    "processes_special_categories": _boolean("processes_special_categories"),
     "affected_persons": _affected,
     "human_oversight": _text(None),
     "placed_on_market_on": _date,
@@ -309,7 +383,41 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "eu_database_id": _text(100),
     "tags": _tags,
     "ai_models": _models,
+    "legal_basis": _text(None),
+    "legal_basis_url": _url,
+    "public_page_url": _url,
+    "source_code_url": _url,
+    "processing_register_url": _url,
+    "contact_point": _text(254),
+    "published_on": _date,
+    "ended_on": _date,
+    "dpia_done": _boolean("dpia_done"),
+    "fria_done": _boolean("fria_done"),
 }
+
+# Fields whose cells take one of a fixed set of values: the value step maps a file's values.
+CHOICE_FIELDS = ("operator_role", "lifecycle_stage", "deployment_context")
+BOOLEAN_FIELDS = ("processes_personal_data", "processes_biometric_data",
+                  "processes_special_categories", "dpia_done", "fria_done")  # fmt: skip
+LIST_FIELDS = ("affected_persons",)
+VALUE_FIELDS = CHOICE_FIELDS + BOOLEAN_FIELDS + LIST_FIELDS
+# Choice fields a system must have: an empty or unknown cell needs a default the user chose.
+REQUIRED_CHOICES = ("operator_role", "lifecycle_stage")
+CHOICE_LABELS = {
+    "operator_role": "an operator role",
+    "lifecycle_stage": "a lifecycle stage",
+    "deployment_context": "a deployment context",
+}
+
+
+def options_of(name: str) -> list[tuple[Any, str]]:
+    """Our values of a value field, as (value, label)."""
+    if name in BOOLEAN_FIELDS:
+        return [(True, "Yes"), (False, "No")]
+    if name == "affected_persons":
+        return list(AffectedPersons.choices)
+    return list(_CHOICES[name][0].choices)
+
 
 REQUIRED_MESSAGES = {
     "name": "A name is required.",
@@ -324,6 +432,8 @@ def display_value(key: str, value: Any) -> str:
         return str(_CHOICES[key][0](value).label)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if value is None or value == UNKNOWN:
+        return ""
     if isinstance(value, dt.date):
         return value.isoformat()
     if key == "affected_persons":

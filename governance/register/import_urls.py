@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from governance.register import import_value_views, saved_mapping_views
 from governance.register import import_views as views
 
 app_name = "register_import"
@@ -9,7 +10,16 @@ app_name = "register_import"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("model-card/", views.modelcard, name="modelcard"),
+    path("mappings/", saved_mapping_views.mapping_list, name="mappings"),
+    path("mappings/copy/", saved_mapping_views.preset_copy, name="mapping-copy"),
+    path("mappings/<int:mapping_id>/", saved_mapping_views.mapping_detail, name="mapping-detail"),
+    path(
+        "mappings/<int:mapping_id>/delete/",
+        saved_mapping_views.mapping_delete,
+        name="mapping-delete",
+    ),
     path("<str:import_token>/map/", views.mapping, name="mapping"),
+    path("<str:import_token>/values/", import_value_views.values, name="values"),
     path("<str:import_token>/preview/", views.preview, name="preview"),
     path("<str:import_token>/errors.csv", views.errors_csv, name="errors"),
 ]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from governance.register import imports, selectors
+from governance.register import imports, pending, saved_mappings, selectors
 from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
 from governance.register.models import AIModel
 from governance.register.spreadsheets import SpreadsheetError, Table, read_table, write_csv
@@ -31,6 +31,7 @@ SPREADSHEET_EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ""}
 STEPS = (
     ("upload", _("Upload"), _("CSV or Excel file")),
     ("mapping", _("Match columns"), _("Tell us what each column holds")),
+    ("values", _("Map values"), _("Your values to ours, and defaults")),
     ("preview", _("Check and import"), _("All rows or none")),
 )
 
@@ -132,18 +133,34 @@ class UploadForm(forms.Form):
 def upload(request, org_slug):
     bound = request.method == "POST"
     form = UploadForm(request.POST if bound else None, request.FILES if bound else None)
+    form.fields["saved_mapping"] = forms.ChoiceField(
+        label=_("Apply a saved mapping"), required=False,
+        choices=mapping_choices(request.organization),
+        help_text=_("Optional: columns, values and defaults you saved for a file like this."),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        pending = imports.save_upload(
+        upload = imports.save_upload(
             organization=request.organization,
             user=request.user,
             table=form.table,
             filename=form.cleaned_data["file"].name,
         )
-        return redirect("register_import:mapping", org_slug=org_slug, import_token=pending.token)
+        choice = form.cleaned_data.get("saved_mapping")
+        if choice:
+            try:
+                apply_named_mapping(request.organization, upload, form.table, choice)
+            except imports.MappingError as exc:
+                for error in exc.errors.get("", []):
+                    messages.error(request, error)
+            else:
+                return redirect("register_import:values", org_slug=org_slug,
+                                import_token=upload.token)  # fmt: skip
+        return redirect("register_import:mapping", org_slug=org_slug, import_token=upload.token)
     fields = list(imports.IMPORT_FIELDS.values())
     return render(request, "register/import_upload.html", {
         "form": form, "steps": _steps(request, "upload"), "fields": fields,
         "register_url": _url_or_home("register:system-list", org_slug),
+        "mappings_url": reverse("register_import:mappings", args=[org_slug]),
     })  # fmt: skip
 
 
@@ -174,6 +191,15 @@ class MappingForm(forms.Form):
         help_text="Case does not count. Only the filled cells of a matched row change it.",
     )
 
+    tag_separator = forms.ChoiceField(
+        label="Tags in a cell are separated by",
+        choices=[(",", "Commas ( , )"), (";", "Semicolons ( ; )"), ("|", "Vertical bars ( | )"),
+                 ("\n", "Line breaks")],
+        required=False,
+        help_text="Only this separator splits a cell into tags. A tag over 60 characters is an "
+        "error, never cut.",
+    )  # fmt: skip
+
     def __init__(self, *args, headers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = headers
@@ -187,6 +213,8 @@ class MappingForm(forms.Form):
         chosen = {h: cleaned.get(f"col_{i}") or None for i, h in enumerate(self.headers)}
         try:
             self.mapping = imports.check_mapping(self.headers, chosen)
+            if "tags" in self.mapping.values() and not cleaned.get("tag_separator"):
+                self.add_error("tag_separator", "Choose what separates the tags of a cell.")
             match_on = cleaned.get("match_on") or "reference"
             if cleaned.get("mode") == "upsert" and match_on not in self.mapping.values():
                 label = imports.IMPORT_FIELDS[match_on].label if match_on else "field"
@@ -211,28 +239,96 @@ def _samples(table: Table, index: int) -> list[str]:
     return values
 
 
+def _guess_separator(table: Table, mapping: dict) -> str:
+    """The separator the tags column seems to use: the most frequent of ours in its cells."""
+    header = next((h for h, f in (mapping or {}).items() if f == "tags"), None)
+    if header is None or header not in table.headers:
+        return ";"
+    index = table.headers.index(header)
+    counts = dict.fromkeys(imports.TAG_SEPARATORS, 0)
+    for row in table.rows[:2000]:
+        cell = row[index] if index < len(row) else ""
+        for separator in counts:
+            counts[separator] += cell.count(separator)
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else ";"
+
+
+def mapping_choices(organization) -> list[tuple[str, str]]:
+    """The saved mappings and the presets, as options of a select."""
+    saved = [(f"saved:{m.pk}", m.name) for m in saved_mappings.mappings_of(organization)]
+    ready = [(f"preset:{key}", f"{p.get('name', key)} (ready-made)")
+             for key, p in saved_mappings.presets().items()]  # fmt: skip
+    return [("", "None: match the columns here")] + saved + ready
+
+
+def apply_named_mapping(organization, upload, table: Table, choice: str) -> None:
+    """Apply a saved mapping or a preset ("saved:<id>" / "preset:<key>") to the upload.
+
+    Raise MappingError naming the headings or fields that do not fit.
+    """
+    kind, _sep, ref = choice.partition(":")
+    try:
+        if kind == "saved":
+            spec = saved_mappings.find_spec(organization, mapping_id=ref)
+        else:
+            spec = saved_mappings.spec_of(saved_mappings.presets()[ref])
+    except (LookupError, KeyError):
+        raise imports.MappingError({"": ["That mapping is gone: choose another."]}) from None
+    columns, options = saved_mappings.apply_to_headers(spec, table.headers)
+    keep = {k: v for k, v in (upload.options or {}).items() if k == "mode"}
+    imports.save_mapping(upload, columns, {**keep, **options})
+
+
+class ApplyMappingForm(forms.Form):
+    saved_mapping = forms.ChoiceField(label="Use a saved mapping", required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["saved_mapping"].choices = mapping_choices(organization)
+
+
 @require_action(Action.EDIT_REGISTER)
 def mapping(request, org_slug, import_token):
-    pending, table = _load(request, import_token)
-    current = pending.mapping or imports.suggest_import_mapping(table.headers)
+    upload, table = _load(request, import_token)
+    current = upload.mapping or imports.suggest_import_mapping(table.headers)
     initial = {f"col_{i}": current.get(h) or "" for i, h in enumerate(table.headers)}
-    initial.update(pending.options or {})
-    data = request.POST if request.method == "POST" else None
+    initial.update(upload.options or {})
+    initial.setdefault("tag_separator", _guess_separator(table, current))
+    apply_form = ApplyMappingForm(organization=request.organization)
+    if request.method == "POST" and "apply" in request.POST:
+        apply_form = ApplyMappingForm(request.POST, organization=request.organization)
+        if apply_form.is_valid() and apply_form.cleaned_data["saved_mapping"]:
+            try:
+                apply_named_mapping(request.organization, upload, table,
+                                    apply_form.cleaned_data["saved_mapping"])  # fmt: skip
+            except imports.MappingError as exc:
+                for error in exc.errors.get("", []):
+                    apply_form.add_error("saved_mapping", error)
+            else:
+                return redirect("register_import:values", org_slug=org_slug,
+                                import_token=import_token)  # fmt: skip
+        elif apply_form.is_valid():
+            apply_form.add_error("saved_mapping", "Choose a saved mapping to apply.")
+    data = request.POST if request.method == "POST" and "apply" not in request.POST else None
     form = MappingForm(data, headers=table.headers, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        options = {"mode": form.cleaned_data["mode"] or "add",
-                   "match_on": form.cleaned_data["match_on"] or "reference"}  # fmt: skip
-        imports.save_mapping(pending, {h: form.mapping.get(h) for h in table.headers}, options)
-        return redirect("register_import:preview", org_slug=org_slug, import_token=import_token)
+    if data is not None and form.is_valid():
+        options = {**(upload.options or {}), "mode": form.cleaned_data["mode"] or "add",
+                   "match_on": form.cleaned_data["match_on"] or "reference",
+                   "tag_separator": form.cleaned_data["tag_separator"] or None}  # fmt: skip
+        imports.save_mapping(upload, {h: form.mapping.get(h) for h in table.headers}, options)
+        return redirect("register_import:values", org_slug=org_slug, import_token=import_token)
     columns = [
         {"header": header, "samples": _samples(table, i), "field": form[f"col_{i}"]}
         for i, header in enumerate(table.headers)
     ]
+    status = 400 if form.errors or apply_form.errors else 200
     return render(request, "register/import_mapping.html", {
-        "form": form, "columns": columns, "upload": pending, "table": table,
-        "steps": _steps(request, "mapping", pending),
+        "form": form, "columns": columns, "upload": upload, "table": table,
+        "apply_form": apply_form, "steps": _steps(request, "mapping", upload),
         "required_labels": [imports.IMPORT_FIELDS[k].label for k in imports.REQUIRED_FIELDS],
-    })  # fmt: skip
+        "mappings_url": reverse("register_import:mappings", args=[org_slug]),
+    }, status=status)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,9 +355,8 @@ def _preview_row(table: Table, result: imports.ImportPreview, row: imports.Impor
             "outcome": row.outcome, "changes": changes}  # fmt: skip
 
 
-def _options(pending) -> dict:
-    options = pending.options or {}
-    return {"mode": options.get("mode", "add"), "match_on": options.get("match_on", "reference")}
+def _options(upload) -> dict:
+    return pending.import_options(upload)
 
 
 @require_action(Action.EDIT_REGISTER)
@@ -274,8 +369,9 @@ def preview(request, org_slug, import_token):
             organization=request.organization, table=table, mapping=pending.mapping,
             **_options(pending),
         )  # fmt: skip
-    except imports.MappingError:
-        messages.error(request, "Match the columns again: the saved choices no longer fit.")
+    except imports.MappingError as exc:
+        messages.error(request, "Match the columns again: the saved choices no longer fit. "
+                       + str(exc))  # fmt: skip
         return redirect("register_import:mapping", org_slug=org_slug, import_token=import_token)
     errors = result.errors
     status = 200
@@ -313,6 +409,7 @@ def preview(request, org_slug, import_token):
         "preview_rows": PREVIEW_ROWS, "steps": _steps(request, "preview", pending),
         "created": result.count("new"), "updated": result.count("changed"),
         "unchanged": result.count("unchanged"),
+        "applied_defaults": result.applied_defaults,
     }  # fmt: skip
     if errors:
         context["steps"][2]["state"] = "error"

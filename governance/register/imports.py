@@ -22,11 +22,13 @@ from django.db import IntegrityError, transaction
 from django_scopes import scope
 
 from governance.audit.services import record_event
-from governance.register import pending, services
+from governance.register import pending, services, value_mapping
 from governance.register.import_cells import (
     PARSERS,
+    REQUIRED_CHOICES,
     REQUIRED_MESSAGES,
     TAG_SEPARATORS,
+    VALUE_FIELDS,
     CellError,
     Lookups,
     display_value,
@@ -73,6 +75,7 @@ __all__ = [
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+PROGRESS_EVERY = 500  # rows between two calls of preview_import's progress callback
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,6 +167,29 @@ IMPORT_FIELDS: dict[str, ImportField] = dict(
            ["models", "ai models", "model", "model names", "underlying model", "uses models",
             "llm", "foundation model"],
            help="Models already in the register, as 'name version', separated by semicolons."),
+        _f("legal_basis", "Legal basis", ["legal basis", "lawful basis", "legal ground",
+                                          "statutory basis", "legislation"]),
+        _f("legal_basis_url", "Legal basis (link)", ["legal basis url", "legal basis link",
+                                                     "link to legislation", "legislation url"]),
+        _f("public_page_url", "Public page (link)", ["public page", "public page url", "website",
+                                                     "more information", "information page"]),
+        _f("source_code_url", "Source code (link)", ["source code", "source code url",
+                                                     "code repository", "repository", "git url"]),
+        _f("processing_register_url", "Record of processing (link)",
+           ["processing register", "record of processing", "processing register url",
+            "ropa", "gdpr register", "art 30 register"]),
+        _f("contact_point", "Contact point", ["contact point", "contact", "contact email",
+                                              "public contact", "enquiries"]),
+        _f("published_on", "Published on", ["published on", "publication date", "published",
+                                            "date published"],
+           help="A date: YYYY-MM-DD, DD/MM/YYYY or an Excel date."),
+        _f("ended_on", "Ended on", ["ended on", "end date", "decommissioned on",
+                                    "retired on", "date ended"],
+           help="A date: YYYY-MM-DD, DD/MM/YYYY or an Excel date."),
+        _f("dpia_done", "DPIA done", ["dpia done", "dpia", "data protection impact assessment",
+                                      "dpia completed"], help="Yes or no."),
+        _f("fria_done", "FRIA done", ["fria done", "fria", "fundamental rights impact assessment",
+                                      "fria completed"], help="Yes or no."),
     ]
 )  # fmt: skip
 # Every importable field has a cell parser (governance.register.import_cells).
@@ -180,10 +206,14 @@ def suggest_import_mapping(headers: list[str]) -> dict[str, str | None]:
 
 
 class MappingError(ValueError):
-    """Signal an unusable mapping; ``errors`` maps a header ('' for the whole) to messages."""
+    """Signal an unusable mapping; ``errors`` maps a header ('' for the whole) to messages.
 
-    def __init__(self, errors: dict[str, list[str]]):
+    ``param`` names the request parameter at fault (mapping, values, defaults, …).
+    """
+
+    def __init__(self, errors: dict[str, list[str]], *, param: str = "mapping"):
         self.errors = errors
+        self.param = param
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
 
 
@@ -273,6 +303,7 @@ class ImportRow:
     outcome: str = "new"  # new, changed, unchanged or error
     system: AISystem | None = None  # the system the row updates
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (old, new)
+    defaulted: set[str] = field(default_factory=set)  # fields a default the user chose filled
 
     def stated_values(self) -> dict[str, Any]:
         """The values of the filled cells, by field: what an update of a system writes."""
@@ -293,6 +324,18 @@ class ImportPreview:
     new_vendors: list[str]
     mode: str = "add"
     match_on: str = "reference"
+    defaults: dict[str, Any] = field(default_factory=dict)  # the user's, clean
+    defaults_applied: dict[str, int] = field(default_factory=dict)  # field → rows it filled
+
+    @property
+    def applied_defaults(self) -> list[dict]:
+        """Which defaults filled how many new systems: [{field, label, value, rows}]."""
+        order = list(IMPORT_FIELDS)
+        return sorted([
+            {"field": key, "label": IMPORT_FIELDS[key].label, "rows": count,
+             "value": display_value(key, self.defaults[key])}
+            for key, count in self.defaults_applied.items()
+        ], key=lambda d: order.index(d["field"]))  # fmt: skip
 
     @property
     def ok(self) -> bool:
@@ -394,64 +437,131 @@ def preview_import(
     mode: str = "add",
     match_on: str = "reference",
     tag_separator: str | None = None,
+    values: dict | None = None,
+    defaults: dict | None = None,
+    progress=None,
 ) -> ImportPreview:
     """Validate every row of the table against the register and say what each row does.
 
     ``mode`` "add" only adds systems; "upsert" also updates the system a row matches on the
-    ``match_on`` field (see ``import_upsert``). Write nothing. Raise ``MappingError`` when the
-    mapping itself is unusable.
+    ``match_on`` field (see ``import_upsert``). ``values`` maps the file's cell values to ours
+    ({field: {file value: ours or "__unknown__"}}); ``defaults`` ({field: value}) fill what a
+    new system's row does not state, and nothing else does. Write nothing. Raise
+    ``MappingError`` when the mapping, the value map or the defaults are unusable.
     """
     clean_mapping = check_mapping(table.headers, mapping)
+    _check_mode(clean_mapping, mode, match_on)
+    value_map = _clean(value_mapping.clean_values, values, "values")
+    chosen = _clean(value_mapping.clean_defaults, defaults, "defaults")
+    columns = [(table.headers.index(h), h, key) for h, key in clean_mapping.items()]
+    with scope(organization=organization):
+        ctx = Lookups(organization)
+        matcher = RowMatcher(organization, mode=mode, match_on=match_on, mapping=clean_mapping)
+    ctx.value_map = value_map
+    if tag_separator is not None:
+        if tag_separator not in TAG_SEPARATORS:
+            names = ", ".join(TAG_SEPARATORS.values())
+            raise MappingError({"": [f"Split tags on one of: {names}."]}, param="tag_separator")
+        ctx.tag_separators = tag_separator
+    rows: list[ImportRow] = []
+    errors: list[RowError] = []
+    applied: dict[str, int] = {}
+    if not table.rows:
+        errors.append(RowError(None, "", "", "The file has no rows below its heading row."))
+    header_of = {key: header for header, key in clean_mapping.items()}
+    for cells, number in zip(table.rows, table.row_numbers, strict=True):
+        row = _parse_row(cells, number, columns, ctx)
+        matcher.classify(row)
+        if row.system is None:
+            _complete_new_row(row, chosen, header_of, applied)
+        rows.append(row)
+        errors.extend(row.errors)
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows))  # an import job's rows checked (register.import_jobs)
+    new_vendors = sorted({r.new_vendor for r in rows if r.new_vendor}, key=str.casefold)
+    return ImportPreview(mapping=clean_mapping, rows=rows, errors=errors, new_vendors=new_vendors,
+                         mode=mode, match_on=match_on, defaults=chosen,
+                         defaults_applied=applied)  # fmt: skip
+
+
+def _clean(check, given, param: str):
+    """Check a value map or the defaults; name the field of each problem in a MappingError."""
+    try:
+        return check(given)
+    except value_mapping.ValueMapError as exc:
+        named: dict[str, list[str]] = {}
+        for key, messages in exc.errors.items():
+            label = IMPORT_FIELDS[key].label if key in IMPORT_FIELDS else key
+            named.setdefault("", []).extend(f"{label}: {m}" if label else m for m in messages)
+        raise MappingError(named, param=param) from None
+
+
+def _check_mode(clean_mapping: dict[str, str], mode: str, match_on: str) -> None:
     if mode not in MODES:
-        raise MappingError({"": [f"'{mode}' is not an import mode: use add or upsert."]})
+        raise MappingError({"": [f"'{mode}' is not an import mode: use add or upsert."]},
+                           param="mode")  # fmt: skip
     if match_on not in MATCH_FIELDS or (
         mode == "upsert" and match_on not in clean_mapping.values()
     ):
         fields = " or ".join(IMPORT_FIELDS[k].label.lower() for k in MATCH_FIELDS)
         raise MappingError({"": [f"Rows are matched on a mapped column: {fields}; "
-                                 f"'{match_on}' is not one of the mapped fields."]})  # fmt: skip
-    columns = [(table.headers.index(h), h, key) for h, key in clean_mapping.items()]
-    with scope(organization=organization):
-        ctx = Lookups(organization)
-        matcher = RowMatcher(organization, mode=mode, match_on=match_on, mapping=clean_mapping)
-    if tag_separator is not None:
-        if tag_separator not in TAG_SEPARATORS:
-            names = ", ".join(TAG_SEPARATORS.values())
-            raise MappingError({"": [f"Split tags on one of: {names}."]})
-        ctx.tag_separators = tag_separator
-    rows: list[ImportRow] = []
-    errors: list[RowError] = []
-    if not table.rows:
-        errors.append(RowError(None, "", "", "The file has no rows below its heading row."))
-    for cells, number in zip(table.rows, table.row_numbers, strict=True):
-        row = ImportRow(row_number=number)
-        for index, header, key in columns:
-            raw = cells[index].strip() if index < len(cells) else ""
-            if not raw:
-                row.blank.add(key)
-            if key in REQUIRED_MESSAGES and not raw:
-                row.errors.append(RowError(number, header, key, REQUIRED_MESSAGES[key]))
-                continue
-            try:
-                value = PARSERS[key](raw, ctx)
-            except CellError as exc:
-                row.errors.append(RowError(number, header, key, str(exc)))
-                continue
+                                 f"'{match_on}' is not one of the mapped fields."]},
+                           param="match_on")  # fmt: skip
+
+
+def _parse_row(cells, number: int, columns, ctx) -> ImportRow:
+    """Parse one row's mapped cells; an empty cell, or one that says "unknown", states nothing."""
+    row = ImportRow(row_number=number)
+    for index, header, key in columns:
+        raw = cells[index].strip() if index < len(cells) else ""
+        if not raw:
+            row.blank.add(key)
+        if key in REQUIRED_MESSAGES and not raw:
+            row.errors.append(RowError(number, header, key, REQUIRED_MESSAGES[key]))
+            continue
+        try:
+            value = PARSERS[key](raw, ctx)
+        except CellError as exc:
+            row.errors.append(RowError(number, header, key, str(exc)))
+            continue
+        row.display[key] = display_value(key, value)
+        if value is None and key in VALUE_FIELDS:
+            row.blank.add(key)  # not stated: no fact for a new system, no change to an old one
+        elif key == "ai_models":
+            row.ai_models = value
+        elif key == "tags":
+            row.tags = value
+        elif key == "vendor" and isinstance(value, str):
+            row.new_vendor = value
+        else:
+            row.data[key] = value
+    return row
+
+
+def _complete_new_row(row: ImportRow, chosen: dict, header_of: dict, applied: dict) -> None:
+    """Give a row that adds a system the defaults the user chose; a required fact must be there.
+
+    Only the user's defaults fill a fact the row does not state: never the register's own.
+    """
+    for key, value in chosen.items():
+        if key not in row.data and not any(e.field == key for e in row.errors):
+            row.data[key] = list(value) if isinstance(value, list) else value
             row.display[key] = display_value(key, value)
-            if key == "ai_models":
-                row.ai_models = value
-            elif key == "tags":
-                row.tags = value
-            elif key == "vendor" and isinstance(value, str):
-                row.new_vendor = value
-            else:
-                row.data[key] = value
-        matcher.classify(row)
-        rows.append(row)
-        errors.extend(row.errors)
-    new_vendors = sorted({r.new_vendor for r in rows if r.new_vendor}, key=str.casefold)
-    return ImportPreview(mapping=clean_mapping, rows=rows, errors=errors, new_vendors=new_vendors,
-                         mode=mode, match_on=match_on)  # fmt: skip
+            row.defaulted.add(key)
+            applied[key] = applied.get(key, 0) + 1
+    for key in REQUIRED_CHOICES:
+        if key in row.data or any(e.field == key for e in row.errors):
+            continue
+        label = IMPORT_FIELDS[key].label.lower()
+        if key in header_of:
+            message = (f"the {label} is not stated (the cell is empty or says unknown): "
+                       "choose a default for new systems in the value step, or fill the "
+                       "cell.")  # fmt: skip
+        else:
+            message = (f"no column gives the {label}: map one, or choose a default for new "
+                       "systems in the value step.")  # fmt: skip
+        row.errors.append(RowError(row.row_number, header_of.get(key, ""), key, message))
+        row.outcome = "error"
 
 
 def commit_import(
@@ -465,13 +575,16 @@ def commit_import(
     match_on: str = "reference",
     expected_fingerprint: str | None = None,
     tag_separator: str | None = None,
+    values: dict | None = None,
+    defaults: dict | None = None,
 ) -> ImportResult:
     """Import every row, or nothing: raise ``ImportFailed`` with the errors of any bad row.
 
     With ``expected_fingerprint`` (a preview's), refuse when the preview no longer holds.
     """  # fmt: skip
     options = {"mode": mode, "match_on": match_on, "expected_fingerprint": expected_fingerprint,
-               "tag_separator": tag_separator}  # fmt: skip
+               "tag_separator": tag_separator, "values": values,
+               "defaults": defaults}  # fmt: skip
     if acting.organization_id != organization.pk or not acting.can(Action.EDIT_REGISTER):
         raise PermissionDenied("Your role does not allow importing into the register.")
     with scope(organization=organization):
@@ -489,10 +602,11 @@ def commit_import(
 
 
 def _commit(organization, acting, table, mapping, filename, *, mode, match_on,
-            expected_fingerprint, tag_separator) -> ImportResult:  # fmt: skip
+            expected_fingerprint, tag_separator, values=None,
+            defaults=None) -> ImportResult:  # fmt: skip
     preview = preview_import(
         organization=organization, table=table, mapping=mapping, mode=mode, match_on=match_on,
-        tag_separator=tag_separator,
+        tag_separator=tag_separator, values=values, defaults=defaults,
     )  # fmt: skip
     if preview.errors:
         raise ImportFailed(preview.errors)

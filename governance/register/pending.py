@@ -54,7 +54,8 @@ class PendingImport(models.Model):
     # {"headers": [...], "rows": [[...]], "row_numbers": [...], "format": ..., "sheet_name": ...}
     table = models.JSONField()
     mapping = models.JSONField(null=True, blank=True)
-    # How rows meet the register: {"mode": "add"|"upsert", "match_on": field key}.
+    # The user's choices: {"mode": "add"|"upsert", "match_on": field key, "tag_separator",
+    # "values": {field: {file value: ours}}, "defaults": {field: value}} (import_options).
     options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -146,6 +147,27 @@ def save_mapping(
         upload.options = dict(options)
         fields.append("options")
     upload.save(update_fields=fields)
+
+
+IMPORT_OPTIONS = ("mode", "match_on", "tag_separator", "values", "defaults")
+
+
+def import_options(upload: PendingImport) -> dict:
+    """Return the keyword arguments of ``preview_import``/``commit_import`` the user chose."""
+    options = upload.options or {}
+    return {
+        "mode": options.get("mode") or "add",
+        "match_on": options.get("match_on") or "reference",
+        "tag_separator": options.get("tag_separator") or None,
+        "values": options.get("values") or {},
+        "defaults": options.get("defaults") or {},
+    }
+
+
+def save_options(upload: PendingImport, **changes) -> None:
+    """Keep the user's choices (value map, defaults, …) beside the upload."""
+    upload.options = {**(upload.options or {}), **changes}
+    upload.save(update_fields=["options"])
 
 
 def discard_upload(upload: PendingImport) -> None:

@@ -38,6 +38,13 @@ def api(client, world, api_token):
     return client
 
 
+# A new system needs an operator role and a lifecycle stage: these files leave some out, so
+# the requests choose defaults (tests/register/test_import_values.py covers going without).
+ROLE_AND_STAGE = {
+    "defaults": json.dumps({"operator_role": "deployer", "lifecycle_stage": "planned"})
+}
+
+
 def system_names(org):
     with scopes_disabled():
         return sorted(
@@ -50,7 +57,9 @@ GOOD = "System Name,Purpose,Our role,Supplier\nScorer,Score loans,provider,Acme 
 
 
 def test_a_dry_run_previews_and_writes_nothing(api, world):
-    response = api.post(systems_url(), {"file": csv_upload(GOOD), "dry_run": "true"})
+    response = api.post(
+        systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(GOOD), "dry_run": "true"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["dry_run"] is True and body["valid"] is True
@@ -68,13 +77,18 @@ def test_a_dry_run_previews_and_writes_nothing(api, world):
         "intended_purpose": "Score loans",
         "operator_role": "Provider",
         "vendor": "Acme AI (new)",
+        "lifecycle_stage": "Planned",  # the default the request chose
     }
+    assert body["defaults_applied"] == [
+        {"field": "operator_role", "label": "Operator role", "rows": 1, "value": "Deployer"},
+        {"field": "lifecycle_stage", "label": "Lifecycle stage", "rows": 2, "value": "Planned"},
+    ]
     assert body["errors"] == []
     assert system_names(world.acme) == []
 
 
 def test_an_import_answers_201_with_the_new_systems(api, world):
-    response = api.post(systems_url(), {"file": csv_upload(GOOD)})
+    response = api.post(systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(GOOD)})
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["created"] == 2 and body["new_vendors"] == ["Acme AI"]
@@ -89,7 +103,9 @@ def test_an_import_answers_201_with_the_new_systems(api, world):
 def test_row_errors_are_a_400_listing_every_row_and_nothing_is_written(api, world):
     text = "Name,Purpose,Owner,Go live\nA,p,alice@acme.test,2024-01-01\nB,p,x@y.test,soon\n,p,,\n"
     for dry_run in (False, True):
-        response = api.post(systems_url(), {"file": csv_upload(text), "dry_run": dry_run})
+        response = api.post(
+            systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(text), "dry_run": dry_run}
+        )
         body = response.json()
         rows = body["errors"] if dry_run else body["error"]["fields"]["rows"]
         assert rows == [
@@ -122,7 +138,9 @@ def test_row_errors_are_a_400_listing_every_row_and_nothing_is_written(api, worl
 def test_an_explicit_mapping_is_the_whole_mapping(api, world):
     text = "Col A,Col B,Col C\nScorer,Score loans,ignored\n"
     mapping = json.dumps({"Col A": "name", "Col B": "intended_purpose", "Col C": None})
-    response = api.post(systems_url(), {"file": csv_upload(text), "mapping": mapping})
+    response = api.post(
+        systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(text), "mapping": mapping}
+    )
     assert response.status_code == 201
     assert system_names(world.acme) == ["Scorer"]
 
@@ -148,13 +166,17 @@ def test_an_explicit_mapping_is_the_whole_mapping(api, world):
 )
 def test_a_bad_mapping_is_a_400_on_mapping(api, world, mapping, expected):
     text = "Col A,Col B,Col C\nScorer,Score loans,x\n"
-    response = api.post(systems_url(), {"file": csv_upload(text), "mapping": json.dumps(mapping)})
+    response = api.post(
+        systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(text), "mapping": json.dumps(mapping)}
+    )
     assert response.status_code == 400
     assert expected in response.json()["error"]["fields"]["mapping"]
 
 
 def test_mapping_that_is_not_json_is_a_400(api):
-    response = api.post(systems_url(), {"file": csv_upload(GOOD), "mapping": "{not json"})
+    response = api.post(
+        systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(GOOD), "mapping": "{not json"}
+    )
     assert response.status_code == 400
     assert "mapping" in response.json()["error"]["fields"]
 
@@ -170,13 +192,17 @@ def test_mapping_that_is_not_json_is_a_400(api):
     ],
 )
 def test_garbage_files_are_a_400_on_file(api, content, message):
-    response = api.post(systems_url(), {"file": SimpleUploadedFile("x.csv", content)})
+    response = api.post(
+        systems_url(), {**ROLE_AND_STAGE, "file": SimpleUploadedFile("x.csv", content)}
+    )
     assert response.status_code == 400
     assert any(message in m for m in response.json()["error"]["fields"]["file"])
 
 
 def test_a_header_only_file_imports_nothing(api, world):
-    response = api.post(systems_url(), {"file": csv_upload("Name,Intended purpose\n")})
+    response = api.post(
+        systems_url(), {**ROLE_AND_STAGE, "file": csv_upload("Name,Intended purpose\n")}
+    )
     assert response.status_code == 400
     [error] = response.json()["error"]["fields"]["rows"]
     assert error["row"] is None and "no rows" in error["message"]
@@ -184,12 +210,17 @@ def test_a_header_only_file_imports_nothing(api, world):
 
 def test_formula_cells_are_imported_as_text(api, world):
     text = "Name,Purpose\n\"=cmd|'/c calc'!A1\",@SUM(1)\n"
-    assert api.post(systems_url(), {"file": csv_upload(text)}).status_code == 201
+    assert api.post(systems_url(), {**ROLE_AND_STAGE, "file": csv_upload(text)}).status_code == 201
     assert system_names(world.acme) == ["=cmd|'/c calc'!A1"]
 
 
 def test_no_file_is_a_400(api):
-    response = api.post(systems_url(), {})
+    response = api.post(
+        systems_url(),
+        {
+            **ROLE_AND_STAGE,
+        },
+    )
     assert response.status_code == 400
     assert "file" in response.json()["error"]["fields"]
 
@@ -248,7 +279,8 @@ def post_card(api, text, **extra):
 
 @pytest.mark.parametrize(
     "name",
-    sorted(p.name for p in HF_FIXTURES.glob("*.md")),
+    # Dataset cards are refused (tests/register/test_modelcard_api.py).
+    sorted(p.name for p in HF_FIXTURES.glob("*.md") if p.name != "sample_datasetcard_simple.md"),
 )
 def test_the_real_hugging_face_samples_import(api, world, name):
     path = HF_FIXTURES / name

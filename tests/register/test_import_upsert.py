@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,17 +11,29 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from governance.audit.models import AuditEvent
-from governance.register import services
+from governance.register import imports, services
 from governance.register.imports import (
     ImportFailed,
     MappingError,
-    commit_import,
-    preview_import,
     suggest_import_mapping,
 )
 from governance.register.models import AISystem
 from governance.register.spreadsheets import read_table
 from tests.factories import make_system
+
+# A row that adds a system must state its operator role and lifecycle stage, or the user must
+# choose defaults for them: these tests are about other things, so they choose defaults.
+ROLE_AND_STAGE = {"operator_role": "deployer", "lifecycle_stage": "planned"}
+
+
+def preview_import(**kwargs):
+    kwargs.setdefault("defaults", ROLE_AND_STAGE)
+    return imports.preview_import(**kwargs)
+
+
+def commit_import(**kwargs):
+    kwargs.setdefault("defaults", ROLE_AND_STAGE)
+    return imports.commit_import(**kwargs)
 
 
 def table_of(rows):
@@ -215,10 +228,12 @@ def test_the_api_upserts_and_answers_counts_and_outcomes(api, world, two_systems
     url = reverse("api:import-systems", kwargs={"org_slug": "acme"})
     rows = [HEADERS, ["S-1", "Scorer", "Scorer: what it is for.", "Retired", "credit"],
             ["N-1", "New", "p", "", ""]]  # fmt: skip
-    dry = api.post(url, {"file": upload(rows), "mode": "upsert", "dry_run": "true"}).json()
+    defaults = json.dumps({"lifecycle_stage": "planned", "operator_role": "deployer"})
+    dry = api.post(url, {"file": upload(rows), "mode": "upsert", "dry_run": "true",
+                         "defaults": defaults}).json()  # fmt: skip
     assert (dry["created"], dry["updated"], dry["unchanged"]) == (1, 1, 0)
     assert dry["outcomes"][0]["changes"] == {"lifecycle_stage": ["Planned", "Retired"]}
-    response = api.post(url, {"file": upload(rows), "mode": "upsert",
+    response = api.post(url, {"file": upload(rows), "mode": "upsert", "defaults": defaults,
                               "fingerprint": dry["fingerprint"]})  # fmt: skip
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -275,7 +290,8 @@ def test_identical_problems_are_grouped_with_their_rows(world):
 def test_the_api_groups_identical_problems(api, world):
     url = reverse("api:import-systems", kwargs={"org_slug": "acme"})
     rows = [HEADERS] + [[f"R-{i}", f"S {i}", "p", "Bijna klaar", ""] for i in range(3)]
-    response = api.post(url, {"file": upload(rows)})
+    defaults = json.dumps({"operator_role": "deployer"})
+    response = api.post(url, {"file": upload(rows), "defaults": defaults})
     assert response.status_code == 400
     [group] = response.json()["error"]["fields"]["groups"]
     assert (group["count"], group["rows"], group["field"]) == (3, [2, 3, 4], "lifecycle_stage")
