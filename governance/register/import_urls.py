@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from governance.register import import_value_views, saved_mapping_views
+from governance.register import import_value_views, modelcard_views, saved_mapping_views
 from governance.register import import_views as views
 
 app_name = "register_import"
 
 urlpatterns = [
     path("", views.upload, name="upload"),
-    path("model-card/", views.modelcard, name="modelcard"),
+    path("model-card/", modelcard_views.modelcard, name="modelcard"),
     path("mappings/", saved_mapping_views.mapping_list, name="mappings"),
     path("mappings/copy/", saved_mapping_views.preset_copy, name="mapping-copy"),
     path("mappings/<int:mapping_id>/", saved_mapping_views.mapping_detail, name="mapping-detail"),
