@@ -23,6 +23,7 @@ from governance.dashboards import views as dashboard_views
 from governance.register import api as register_api
 from governance.register import export_api as register_export_api
 from governance.register import import_api as register_import_api
+from governance.register import restore_api as register_restore_api
 from governance.register.saved_mapping_api import api_urls as saved_mapping_api_urls
 from governance.risks import api as risks_api
 from governance.tenancy import api as tenancy_api
@@ -99,6 +100,11 @@ api_urlpatterns = [
         name="import-model-card",
     ),
     *saved_mapping_api_urls,
+    path(
+        "o/<slug:org_slug>/imports/register/",
+        register_restore_api.RegisterRestoreView.as_view(),
+        name="import-register",
+    ),
     path(
         "o/<slug:org_slug>/vendors/export/",
         register_export_api.VendorExportView.as_view(),

@@ -4,11 +4,14 @@ from django.urls import path
 
 from governance.register import import_value_views, modelcard_views, saved_mapping_views
 from governance.register import import_views as views
+from governance.register import restore_views
 
 app_name = "register_import"
 
 urlpatterns = [
     path("", views.upload, name="upload"),
+    path("restore/", restore_views.upload, name="restore"),
+    path("restore/<str:import_token>/", restore_views.preview, name="restore-preview"),
     path("model-card/", modelcard_views.modelcard, name="modelcard"),
     path("mappings/", saved_mapping_views.mapping_list, name="mappings"),
     path("mappings/copy/", saved_mapping_views.preset_copy, name="mapping-copy"),

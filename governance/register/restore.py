@@ -124,6 +124,7 @@ class RestoreResult:
     models: list[AIModel]
     systems: list[AISystem]
     warnings: list[Issue]
+    counts: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,16 +263,20 @@ class _Sheet:
                 self.columns.append((index, column))
         self.header_of = {c.key: c.header for _i, c in self.columns}
         keys = {c.key for _i, c in self.columns}
+        self.usable = True
         for key in REQUIRED[kind]:
             if key not in keys:
                 header = next(c.header for c in export.COLUMNS[kind] if c.key == key)
                 self.error(None, "", f"The sheet has no column '{header}'.")
+                self.usable = False  # its rows would only repeat the problem
 
     def error(self, row: int | None, key: str, message: str) -> None:
         self.plan.errors.append(Issue(self.title, row, self.header_of.get(key, key), message))
 
     def records(self, model):
         """Yield (row number, {field: value}) per row; cell problems become errors."""
+        if not self.usable:
+            return
         for cells, number in zip(self.table.rows, self.table.row_numbers, strict=True):
             values = {}
             for index, column in self.columns:
@@ -452,7 +457,7 @@ def _write(organization, acting, plan: RestorePlan, filename: str) -> RestoreRes
                              for k, ms in messages.items() for m in ms]) from exc  # fmt: skip
     _write_extras(systems, plan.systems)
     _record(organization, acting, plan, systems, filename)
-    return RestoreResult(plan.vendors, plan.models, systems, plan.warnings)
+    return RestoreResult(plan.vendors, plan.models, systems, plan.warnings, plan.counts())
 
 
 def _write_extras(systems: list[AISystem], rows: list[SystemRow]) -> None:
