@@ -23,6 +23,7 @@ from governance.dashboards import views as dashboard_views
 from governance.register import api as register_api
 from governance.register import export_api as register_export_api
 from governance.register import import_api as register_import_api
+from governance.register import import_job_api as register_import_job_api
 from governance.register import restore_api as register_restore_api
 from governance.register.saved_mapping_api import api_urls as saved_mapping_api_urls
 from governance.risks import api as risks_api
@@ -93,6 +94,11 @@ api_urlpatterns = [
         "o/<slug:org_slug>/imports/systems/",
         register_import_api.SystemImportView.as_view(),
         name="import-systems",
+    ),
+    path(
+        "o/<slug:org_slug>/imports/systems/jobs/<str:import_token>/",
+        register_import_job_api.ImportJobView.as_view(),
+        name="import-systems-job",
     ),
     path(
         "o/<slug:org_slug>/imports/model-card/",
