@@ -351,6 +351,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A spreadsheet import of more rows than this commits in a Celery job, with a progress page.
+ANNEX_IMPORT_JOB_ROWS = env_int("ANNEX_IMPORT_JOB_ROWS", 2000)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
@@ -361,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-documents": {
         "task": "compliance.documents.tasks.sweep_documents",
+        "schedule": 60,
+    },
+    "sweep-import-jobs": {
+        "task": "governance.register.tasks.sweep_import_jobs",
         "schedule": 60,
     },
     "expire-auditor-grants": {

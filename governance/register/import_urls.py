@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from governance.register import import_value_views, modelcard_views, saved_mapping_views
+from governance.register import (
+    import_job_views,
+    import_value_views,
+    modelcard_views,
+    restore_views,
+    saved_mapping_views,
+)
 from governance.register import import_views as views
-from governance.register import restore_views
 
 app_name = "register_import"
 
@@ -25,4 +30,5 @@ urlpatterns = [
     path("<str:import_token>/values/", import_value_views.values, name="values"),
     path("<str:import_token>/preview/", views.preview, name="preview"),
     path("<str:import_token>/errors.csv", views.errors_csv, name="errors"),
+    path("<str:import_token>/progress/", import_job_views.progress, name="progress"),
 ]

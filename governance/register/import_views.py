@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from governance.register import imports, pending, saved_mappings, selectors
+from governance.register import import_job_views, imports, pending, saved_mappings, selectors
 from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
 from governance.register.models import AIModel
 from governance.register.spreadsheets import SpreadsheetError, Table, read_table, write_csv
@@ -376,6 +376,9 @@ def preview(request, org_slug, import_token):
     errors = result.errors
     status = 200
     if request.method == "POST":
+        queued = import_job_views.queue_if_large(request, pending, table, result)
+        if queued is not None:  # too large for a request: a Celery job commits it
+            return queued
         try:
             done = imports.commit_import(
                 organization=request.organization,
