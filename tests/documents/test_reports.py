@@ -207,7 +207,8 @@ def test_declaration_facts_fill_annex_v_points_6_and_7_and_refuse_a_stale_save(
 ):
     from django.urls import reverse
 
-    system = make_system(screening=HIGH_RISK_PROVIDER)
+    # Annex V point 5 reads the personal-data fact: a complete declaration needs it stated.
+    system = make_system(screening=HIGH_RISK_PROVIDER, processes_personal_data=True)
     _details(world)
     _approve(world, _assess(world, system=system))
     client.force_login(world.alice)
