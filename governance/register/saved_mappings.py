@@ -79,6 +79,8 @@ def spec_of(mapping: SavedMapping | dict) -> dict:
         "defaults": dict(get("defaults") or {}),
         "tag_separator": get("tag_separator") or "",
         "match_on": get("match_on") or "reference",
+        # A ready-made mapping serves a family of files: columns it knows may be absent.
+        "preset": isinstance(mapping, dict),
     }
 
 
@@ -110,7 +112,7 @@ def apply_to_headers(spec: dict, headers: list[str]) -> tuple[dict[str, str | No
     """Return ({file header: field or None}, the import options) for a file's headers.
 
     Headings match whatever their case and spacing. Raise MappingError naming every heading the
-    file lacks and every field the register no longer has.
+    file lacks (a preset's are optional) and every field the register no longer has.
     """
     by_key = {_heading_key(h): h for h in headers}
     errors: list[str] = []
@@ -123,6 +125,8 @@ def apply_to_headers(spec: dict, headers: list[str]) -> tuple[dict[str, str | No
                           f"field '{target}', which the register no longer has.")  # fmt: skip
             continue
         header = by_key.get(_heading_key(heading))
+        if header is None and spec.get("preset"):
+            continue
         if header is None:
             errors.append(f"The mapping '{spec['name']}' expects a column '{heading}', which "
                           "this file does not have.")  # fmt: skip
