@@ -24,6 +24,7 @@ from governance.register import api as register_api
 from governance.register import export_api as register_export_api
 from governance.register import import_api as register_import_api
 from governance.register import import_job_api as register_import_job_api
+from governance.register import modelcard_api
 from governance.register import restore_api as register_restore_api
 from governance.register.saved_mapping_api import api_urls as saved_mapping_api_urls
 from governance.risks import api as risks_api
@@ -102,7 +103,7 @@ api_urlpatterns = [
     ),
     path(
         "o/<slug:org_slug>/imports/model-card/",
-        register_import_api.ModelCardImportView.as_view(),
+        modelcard_api.ModelCardImportView.as_view(),
         name="import-model-card",
     ),
     *saved_mapping_api_urls,

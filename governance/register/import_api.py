@@ -1,24 +1,19 @@
-"""REST API for imports: the register from a spreadsheet, a model from its model card.
+"""REST API for imports: the register from a spreadsheet (model cards: ``modelcard_api``).
 
-Both endpoints validate everything before writing anything. A spreadsheet import is
+The endpoint validates everything before writing anything. A spreadsheet import is
 all-or-nothing: one bad row and nothing is imported, with every problem listed by row and
 column.
 """
 
-import json
-
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.core.api import OrganizationScopedMixin, RejectUnknownFieldsMixin, error_body
-from governance.register import import_job_api, imports, saved_mappings, selectors
+from governance.register import import_job_api, imports, saved_mappings
 from governance.register.import_cells import VALUE_FIELDS
-from governance.register.modelcards import MAX_CARD_BYTES, ModelCardError
-from governance.register.models import AIModel
 from governance.register.spreadsheets import SpreadsheetError, read_table
 from governance.tenancy.roles import Action
 
@@ -182,75 +177,6 @@ SYSTEM_IMPORT_ERROR = _error_schema("SystemImportError", {
 })  # fmt: skip
 
 
-class ModelCardRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    file = serializers.FileField(
-        required=False, help_text="Multipart: a Hugging Face README.md or a Model Card Toolkit "
-        "JSON file, up to 1 MB."
-    )  # fmt: skip
-    text = serializers.CharField(
-        required=False, trim_whitespace=False, max_length=MAX_CARD_BYTES,
-        help_text="JSON: the card's text, instead of a file.",
-    )  # fmt: skip
-    filename = serializers.CharField(
-        required=False, max_length=255,
-        help_text="The card's file name; the model is named after it when the card names none.",
-    )  # fmt: skip
-    name = serializers.CharField(required=False, max_length=200, help_text="Overrides the card.")
-    version = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Overrides the card."
-    )
-    vendor = serializers.UUIDField(
-        required=False, allow_null=True, help_text="The id of one of the organisation's vendors."
-    )
-    dry_run = serializers.BooleanField(required=False, default=False)
-
-    def validate(self, attrs):
-        if bool(attrs.get("file")) == bool(attrs.get("text")):
-            raise serializers.ValidationError(
-                {"file": ["Send the card as a multipart 'file' or as JSON 'text' (one of them)."]}
-            )
-        return attrs
-
-
-class ImportedModelSerializer(serializers.ModelSerializer):
-    vendor = serializers.UUIDField(
-        source="vendor.uuid", default=None, read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = AIModel
-        fields = [
-            "uuid", "name", "version", "provider", "vendor", "licence", "model_type",
-            "is_general_purpose", "training_compute_flops", "is_open_source", "base_model",
-            "intended_use", "limitations", "training_data", "evaluations", "languages",
-            "source", "created_at",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class ModelCardResultSerializer(serializers.Serializer):
-    model = ImportedModelSerializer()
-    warnings = serializers.ListField(child=serializers.CharField())
-    unmapped = serializers.DictField(help_text="Card metadata the register has no field for.")
-
-
-class ModelCardPreviewSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField()
-    valid = serializers.BooleanField()
-    fields = serializers.DictField(help_text="What the model would be created with.")
-    warnings = serializers.ListField(child=serializers.CharField())
-    unmapped = serializers.DictField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-MODEL_CARD_ERROR = _error_schema("ModelCardImportError", {
-    "file": serializers.ListField(child=serializers.CharField(), required=False),
-    "text": serializers.ListField(child=serializers.CharField(), required=False),
-    "name": serializers.ListField(child=serializers.CharField(), required=False),
-    "vendor": serializers.ListField(child=serializers.CharField(), required=False),
-})  # fmt: skip
-
-
 # --- Views ----------------------------------------------------------------------------------
 
 
@@ -365,81 +291,6 @@ class SystemImportView(OrganizationScopedMixin, APIView):
         }
 
 
-@extend_schema(tags=["register import"])
-class ModelCardImportView(OrganizationScopedMixin, APIView):
-    """Add a model to the register from its Hugging Face or Model Card Toolkit card."""
-
-    required_actions = {"POST": Action.EDIT_REGISTER}
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(
-        operation_id="import_model_card",
-        summary="Import a model from its model card",
-        description=(
-            "Send a Hugging Face model card (README.md, YAML front matter optional) or a Model "
-            "Card Toolkit JSON card, as a multipart `file` or as JSON `{\"text\": …}`. What the "
-            "card states is mapped to the model's fields; what could not be mapped is listed in "
-            "`warnings` and `unmapped` instead of failing. A model with the same name and "
-            "version is a 400 on `name`; `name` and `version` override the card's. With "
-            "`dry_run` nothing is written and the answer is a 200 preview."
-        ),
-        request={"application/json": ModelCardRequestSerializer,
-                 "multipart/form-data": ModelCardRequestSerializer},
-        responses={
-            201: ModelCardResultSerializer,
-            200: OpenApiResponse(ModelCardPreviewSerializer, description="The dry run."),
-            400: OpenApiResponse(MODEL_CARD_ERROR, description="Nothing was created."),
-            403: OpenApiResponse(description="The role or the token does not allow editing."),
-        },
-    )  # fmt: skip
-    def post(self, request, org_slug):
-        serializer = ModelCardRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
-        if params.get("file"):
-            upload = params["file"]
-            text = _read_upload(upload, MAX_CARD_BYTES)
-            filename, source = params.get("filename") or upload.name or "README.md", "file"
-        else:
-            text, filename, source = params["text"], params.get("filename") or "README.md", "text"
-        vendor = None
-        if params.get("vendor"):
-            vendor = selectors.vendors_of(self.organization).filter(uuid=params["vendor"]).first()
-            if vendor is None:
-                return _invalid("The request is invalid: vendor",
-                                {"vendor": ["No such vendor in this organisation."]})  # fmt: skip
-        overrides = {k: params[k] for k in ("name", "version") if k in params}
-        try:
-            preview = imports.preview_model_card(
-                organization=self.organization, text=text, filename=filename, overrides=overrides
-            )
-        except ModelCardError as exc:
-            return _invalid(str(exc), {source: [str(exc)]})
-        if params["dry_run"]:
-            return Response({
-                "dry_run": True, "valid": preview.ok, "fields": _json(preview.data),
-                "warnings": preview.card.warnings, "unmapped": preview.unmapped,
-                "errors": preview.errors,
-            })  # fmt: skip
-        try:
-            model, preview = imports.import_model_card(
-                organization=self.organization,
-                acting=self.membership,
-                text=text,
-                filename=filename,
-                overrides=overrides,
-                vendor=vendor,
-            )
-        except ValidationError as exc:
-            fields = exc.message_dict if hasattr(exc, "error_dict") else {"text": exc.messages}
-            return _invalid(next(iter(fields.values()))[0], fields)
-        return Response(
-            {"model": ImportedModelSerializer(model).data, "warnings": preview.card.warnings,
-             "unmapped": preview.unmapped},
-            status=status.HTTP_201_CREATED,
-        )  # fmt: skip
-
-
 def _options(organization, table, params) -> tuple[dict, dict]:
     """Return (the column mapping, the import options) from the request and any saved mapping.
 
@@ -484,8 +335,3 @@ def _outcomes(rows) -> list[dict]:
          "changes": {k: list(v) for k, v in r.changes.items()}}
         for r in rows
     ]  # fmt: skip
-
-
-def _json(data: dict) -> dict:
-    """Return the fields JSON-safe (the parser gives plain types; this is a guard)."""
-    return json.loads(json.dumps(data, default=str))
