@@ -102,7 +102,7 @@ def test_the_register_page_lists_each_current_systems_readiness(
     assert response.status_code == 200
     assert "Automatische Verkeersregeling" in page and "Chatbot" in page
     assert "Old tool" not in page
-    assert "Ready" in page and "3 required missing" in page
+    assert "Ready" in page and "3 required missing</span>" in page
 
 
 @pytest.mark.django_db

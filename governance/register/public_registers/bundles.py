@@ -51,7 +51,8 @@ def nl_zip(systems, *, category: str | None = None) -> bytes:
             archive.writestr(f"records/{name}", record_json(readiness.record))
             report.append({"file": f"records/{name}", "system": str(system.uuid),
                            **_summary(readiness)})  # fmt: skip
-        archive.writestr("validation.json", record_json({"records": report}))
+        report_json = json.dumps({"records": report}, ensure_ascii=False, separators=(",", ":"))
+        archive.writestr("validation.json", report_json.encode("utf-8"))
     return buffer.getvalue()
 
 

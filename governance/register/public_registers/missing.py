@@ -4,12 +4,13 @@ A readiness report joins the record, the standard's problems (for the Dutch stan
 validator's field errors) and the list of missing information: each item names the standard's
 field, whether the standard requires it, and the Annex field that fills it ("Legal basis: not
 stated — fill it on the system's edit page"). ``valid`` is true only when nothing required is
-missing and the record has no problem: an empty required field always blocks it.
+missing and the record has no problem: an empty required field always blocks it. (The
+validator reports an absent required field too; here it is listed once, as missing.)
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from governance.register.models import RiskTier
 from governance.register.public_registers import nl_v1, uk_atrs
@@ -42,7 +43,9 @@ class MissingItem:
     message: str
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies, and a register has thousands of items.
+        names = ("field", "label", "required", "annex_field", "where", "message")
+        return {name: getattr(self, name) for name in names}
 
 
 @dataclass
@@ -126,9 +129,13 @@ def nl_readiness(system, *, category: str | None = None) -> Readiness:
         and (item := _nl_missing(system, record, key, props[key], annex_field, where))
     ]
     labels = [f"{props[k]['title']} ({k})" for k in NL_NOT_IN_ANNEX]
+    # An absent required field is listed once, as missing (with where to fill it), not again
+    # as a problem; the problems are what is wrong with the values Annex has.
+    listed = {m.field for m in missing if m.required}
+    errors = [e for e in validate_record(record) if e.field not in listed]
     return Readiness(
         "Algoritmeregister publicatiestandaard", nl_v1.STANDARD_VERSION, record, missing,
-        validate_record(record), labels,
+        errors, labels,
     )  # fmt: skip
 
 

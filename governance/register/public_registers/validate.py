@@ -10,7 +10,7 @@ a list), so a page or an API client can point at it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from governance.register.public_registers.nl_v1 import standard
@@ -31,7 +31,7 @@ class FieldError:
     message: str
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"field": self.field, "message": self.message}
 
 
 def validate_record(record: dict) -> list[FieldError]:
