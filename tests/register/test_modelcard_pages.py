@@ -82,6 +82,7 @@ def test_a_zip_of_cards_is_previewed_card_by_card_then_the_new_ones_imported(wor
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count('badge badge-success">Imported') == 2
+    assert page.count('badge badge-danger">Error') == 2
     with scopes_disabled():
         sentiment = AIModel.objects.get(organization=world.acme, source_ref="acme/sentiment")
         census = AIModel.objects.get(organization=world.acme, name="name")
@@ -90,6 +91,7 @@ def test_a_zip_of_cards_is_previewed_card_by_card_then_the_new_ones_imported(wor
     assert sentiment.source_file == "cards/acme/sentiment/README.md"
     assert sentiment.source == AIModel.Source.MODEL_CARD
     assert census.source_file == "cards/census/model_card.json"
+    assert census.source_ref == ""  # a toolkit card's folder is no Hugging Face id
 
 
 def test_several_files_are_read_as_a_batch(world, client):

@@ -112,6 +112,7 @@ def test_a_stated_source_wins_over_the_path_and_a_hub_url_becomes_an_id():
         ("acme__m1.md", "acme/m1"),
         ("README.md", ""),
         ("acme/m1/notes.md", ""),  # a file named after itself: the folders name something else
+        ("census/model_card.json", ""),  # a toolkit card's folder is not a Hub repository
         ("../../etc/README.md", "etc"),
         ("a b/c/README.md", ""),
     ],

@@ -5,8 +5,8 @@ API), from the card itself (``model_name``, ``model-index[0].name`` or the title
 them is an ``org/model`` id or a Hub URL), or from the card's path in a ZIP or the Hub cache:
 ``org/model/README.md`` (the last two folders), ``org--model/README.md``,
 ``models--org--model/snapshots/…`` or a file named ``org__model.md``. Folders tell the id only
-for a generically named file (README.md, model_card.json…), since a file named after its model
-sits in a folder that names something else.
+for a README (the Hub's file name), since a file named after its model, or a Model Card
+Toolkit JSON file, sits in a folder that names something else.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ def repo_id_from_path(path: str) -> str:
             if separator in stem:
                 return _as_id(stem.replace(separator, "/", 1))
         return ""
-    if len(parts) < 2:
-        return ""
+    if len(parts) < 2 or file_stem(path).lower() != "readme":
+        return ""  # only a Hub README's folders name its repository
     folders = parts[:-1]
     if "--" in folders[-1]:
         return _as_id(folders[-1].replace("--", "/", 1))
