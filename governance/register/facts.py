@@ -33,6 +33,19 @@ ASSESSMENT_FACTS = (
 )
 
 
+def unstated_condition(facts=SCREENING_FACTS):
+    """Return a Q matching systems that leave any of the facts not stated (one SQL filter)."""
+    from django.db.models import Q
+
+    condition = Q()
+    for field, _label, _why in facts:
+        if field == "deployment_context":
+            condition |= Q(deployment_context="")
+        else:
+            condition |= Q(**{f"{field}__isnull": True})
+    return condition
+
+
 def is_unstated(value) -> bool:
     """Return whether a stored fact is "not stated" (None, or "" for a choice)."""
     return value is None or value == ""

@@ -2,8 +2,8 @@
 
 One definition serves the web list, its CSV/XLSX export and the API, so the three always agree
 on what "filtered" means. Parameters: `search`, `tier`, `role`, `lifecycle`, `owner` (email),
-`vendor` (uuid), `tag`, `needs_rescreening`, `archived` and `ordering` (the web's `sort` is an
-alias). Every filter is SQL: a list costs the same few queries whatever its size.
+`vendor` (uuid), `tag`, `needs_rescreening`, `missing_facts`, `archived` and `ordering` (the
+web's `sort` is an alias). Every filter is SQL: a list costs the same few queries whatever its size.
 """
 
 from datetime import timedelta
@@ -12,6 +12,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from governance.register.facts import unstated_condition
 from governance.register.models import (
     AIModel,
     AISystem,
@@ -162,6 +163,11 @@ class SystemFilter(ArchivableFilterSet):
         method="filter_rescreening",
         help_text="Systems edited materially since their last classification.",
     )
+    missing_facts = filters.BooleanFilter(
+        method="filter_missing_facts",
+        help_text="Systems that leave the deployment context or a data flag (personal, "
+        "biometric, special-category data) not stated; `false`: those that state them all.",
+    )
     due_within = filters.ChoiceFilter(
         choices=DUE_CHOICES,
         method="filter_due_within",
@@ -214,6 +220,10 @@ class SystemFilter(ArchivableFilterSet):
             next_obligation_date__gte=today,
             next_obligation_date__lte=today + timedelta(days=days),
         )
+
+    def filter_missing_facts(self, queryset, name, value):
+        unstated = unstated_condition()
+        return queryset.filter(unstated) if value else queryset.exclude(unstated)
 
     def filter_rescreening(self, queryset, name, value):
         stale = Q(classified_at__isnull=False, material_changed_at__gt=F("classified_at"))

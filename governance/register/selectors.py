@@ -89,6 +89,10 @@ LIST_FIELDS = (
     "operator_role",
     "lifecycle_stage",
     "deployment_context",
+    # A row flags the facts it leaves not stated (governance.register.facts).
+    "processes_personal_data",
+    "processes_biometric_data",
+    "processes_special_categories",
     "risk_tier",
     "gpai_tier",
     "classified_at",

@@ -145,6 +145,7 @@ def _label_rows(systems) -> list:
         system.role_label = roles.get(system.operator_role, system.operator_role)
         system.lifecycle_label = stages.get(system.lifecycle_stage, system.lifecycle_stage)
         system.tier_label = tiers.get(system.risk_tier, system.risk_tier)
+        system.unstated_count = len(facts.unstated_facts(system))
     return rows
 
 

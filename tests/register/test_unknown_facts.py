@@ -423,3 +423,32 @@ def test_the_demo_states_its_facts_and_fills_a_public_register_entry(world):
     benefits = systems["Social-benefit eligibility assistant"]
     assert benefits.legal_basis and benefits.public_page_url.startswith("https://")
     assert benefits.dpia_done is True and benefits.fria_done is False
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def _two_systems(world):
+    make_system(world, "Unknown")
+    make_system(world, "Known", deployment_context="internal", **dict.fromkeys(FLAGS, False))
+
+
+def test_the_list_flags_and_filters_systems_with_facts_not_stated(world, alice):
+    _two_systems(world)
+    page = alice.get(url("system-list")).content.decode()
+    row = page.split(">Unknown</a>", 1)[1].split("</td>", 1)[0]
+    assert "4 not stated" in row
+    assert "not stated" not in page.split(">Known</a>", 1)[1].split("</td>", 1)[0]
+    response = alice.get(url("system-list"), {"missing_facts": "true"})
+    names = [s.name for s in response.context["systems"]]
+    assert names == ["Unknown"]
+    response = alice.get(url("system-list"), {"missing_facts": "false"})
+    assert [s.name for s in response.context["systems"]] == ["Known"]
+
+
+def test_the_api_filters_on_missing_facts(world, api):
+    _two_systems(world)
+    body = api("get", "/systems/?missing_facts=true").json()
+    assert [s["name"] for s in body["results"]] == ["Unknown"]
+    body = api("get", "/systems/?missing_facts=false").json()
+    assert [s["name"] for s in body["results"]] == ["Known"]
