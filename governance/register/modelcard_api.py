@@ -247,9 +247,9 @@ class ModelCardImportView(OrganizationScopedMixin, APIView):
     def _one(self, params, first: bytes | None) -> Response:
         if first is not None:
             text, source = first[: MAX_CARD_BYTES + 1], "file"
-            filename = params.get("filename") or params["file"].name or "README.md"
+            filename = params.get("filename") or params["file"].name or ""
         else:
-            text, filename, source = params["text"], params.get("filename") or "README.md", "text"
+            text, filename, source = params["text"], params.get("filename") or "", "text"
         vendor = None
         if params.get("vendor"):
             vendor = selectors.vendors_of(self.organization).filter(uuid=params["vendor"]).first()

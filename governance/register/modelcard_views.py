@@ -121,7 +121,7 @@ class ModelCardForm(forms.Form):
         elif not uploads and not text:
             self.add_error("file", "Choose a model card file, or paste the card below.")
         elif text:
-            self.card, self.filename, self.source_field = text, "pasted card", "text"
+            self.card, self.filename, self.source_field = text, "", "text"
             self.batch = None
         else:
             self._read_uploads(uploads)
@@ -259,7 +259,7 @@ def _create_one(request, org_slug):
         return redirect("register_import:modelcard", org_slug=org_slug)
     card = create_form.data.get("card", "")
     options = {
-        "filename": create_form.data.get("filename", "") or "README.md",
+        "filename": create_form.data.get("filename", ""),
         "overrides": {"name": create_form.data.get("name", ""),
                       "version": create_form.data.get("version", "")},
         "source_ref": create_form.data.get("source_ref", ""),
