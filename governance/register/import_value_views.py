@@ -50,8 +50,8 @@ def _value_choices(field: str) -> list[tuple[str, str]]:
 
 
 def _default_choices(field: str) -> list[tuple[str, str]]:
-    none = ("No default: rows that state none are errors" if field in REQUIRED_CHOICES
-            else "No default: leave it not stated")  # fmt: skip
+    none = ("None: rows without one are errors" if field in REQUIRED_CHOICES
+            else "None: leave it not stated")  # fmt: skip
     return [("", none)] + [(_token(v), str(label)) for v, label in options_of(field)]
 
 

@@ -52,7 +52,9 @@ def describe(spec: dict) -> dict:
              "value": display_value(f, v) if f in fields else str(v)}
             for f, v in spec["defaults"].items()
         ],
-        "separator": TAG_SEPARATORS.get(spec["tag_separator"], "") or "not set",
+        "separator": (f"{TAG_SEPARATORS[spec['tag_separator']]}s"
+                      if spec["tag_separator"] in TAG_SEPARATORS
+                      else "commas, semicolons or line breaks"),
         "match_on": fields[spec["match_on"]].label if spec["match_on"] in fields else "",
     }  # fmt: skip
 
