@@ -426,7 +426,9 @@ class SystemViewSet(SystemExportMixin, RegisterViewSet):
 
     Owners, compliance officers, admins and read-write tokens edit any system; contributors
     only those they own. Editing a field the classification depends on marks a classified
-    system `needs_rescreening`.
+    system `needs_rescreening`. A fact nobody stated is null (the data flags, `dpia_done`,
+    `fria_done`) or "" (`deployment_context`): missing information, never "no"; filter such
+    systems with `missing_facts=true`.
     """
 
     serializer_class = AISystemSerializer

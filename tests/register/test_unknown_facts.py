@@ -452,3 +452,18 @@ def test_the_api_filters_on_missing_facts(world, api):
     assert [s["name"] for s in body["results"]] == ["Unknown"]
     body = api("get", "/systems/?missing_facts=false").json()
     assert [s["name"] for s in body["results"]] == ["Known"]
+
+
+def test_the_system_card_asks_for_the_dpia_unless_no_personal_data_is_processed(world):
+    unknown = make_system(world, "Unknown")
+    without = make_system(world, "Without", processes_personal_data=False)
+    done = make_system(world, "Done", processes_personal_data=True, dpia_done=True)
+    label = "Data protection impact assessment done"
+    with scopes_disabled():
+        cards = {s.name: system_card_data(fresh(s)) for s in (unknown, without, done)}
+    assert label in cards["Unknown"]["missing"]
+    assert label not in cards["Without"]["missing"]
+    assert label not in cards["Done"]["missing"]
+    rows = {r["label"]: r["value"] for r in cards["Done"]["data"]}
+    assert rows[label] == "Yes"
+    assert rows["Fundamental rights impact assessment done"] == "Not stated"

@@ -37,6 +37,20 @@ def system_card_data(system) -> dict:
         field_row("Biometric data", _yes_no(system.processes_biometric_data)),
         field_row("Special categories (GDPR Art. 9)", _yes_no(system.processes_special_categories)),
         field_row("Affected persons", ", ".join(system.affected_persons or [])),
+        # A DPIA is owed only where personal data are processed: "No" makes it optional, an
+        # unknown answer does not.
+        field_row(
+            "Data protection impact assessment done",
+            _yes_no(system.dpia_done),
+            "GDPR Art. 35",
+            required=system.processes_personal_data is not False,
+        ),
+        field_row(
+            "Fundamental rights impact assessment done",
+            _yes_no(system.fria_done),
+            "Art. 27",
+            required=False,
+        ),
     ]
     models = [
         {
@@ -62,6 +76,7 @@ def system_card_data(system) -> dict:
 
 
 def _yes_no(value) -> str:
+    # Not stated stays empty: field_row prints "Not stated" and, if required, lists it missing.
     if value is None:
         return ""
     return "Yes" if value else "No"
