@@ -335,3 +335,26 @@ def test_the_atrs_row_matches_its_headings(world):
     assert cells["Tier 1 - Overview: Name"] == "Automatische Verkeersregeling"
     assert cells["Metadata: Phase"] == "Production"
     assert cells["Source ID"] == "ALG-001"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("dpia", "fria", "value", "missing"),
+    [
+        (None, None, None, True),
+        (False, False, [], False),  # stated: none done
+        (False, None, None, True),
+        (True, None, ["Data Protection Impact Assessment (DPIA)"], False),
+    ],
+)
+def test_atrs_impact_assessments_tell_none_done_from_not_stated(world, dpia, fria, value, missing):
+    system = sparse_system(world)
+    system.dpia_done, system.fria_done = dpia, fria
+    readiness = atrs_readiness(system)
+    got = readiness.record["risks_and_impact"]["impact_assessments"]
+    assert (got if got is None else [a["name"] for a in got]) == value
+    assert ("impact_assessments" in {m.field for m in readiness.missing}) == missing
+
+
+def test_every_lifecycle_stage_has_an_atrs_phase():
+    assert set(uk_atrs.PHASE) == set(LifecycleStage)

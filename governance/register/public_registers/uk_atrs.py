@@ -86,12 +86,15 @@ def _source_data(system):
 
 
 def _impact_assessments(system):
+    """Return the assessments done; [] when both are stated as not done; None when unknown."""
     out = []
     if system.dpia_done:
         out.append({"name": "Data Protection Impact Assessment (DPIA)", "completed": "Yes"})
     if system.fria_done:
         out.append({"name": "Fundamental Rights Impact Assessment (FRIA)", "completed": "Yes"})
-    return out or None
+    if out or (system.dpia_done is False and system.fria_done is False):
+        return out
+    return None
 
 
 def _risks(system):
@@ -188,6 +191,8 @@ def csv_row(system) -> list[str]:
 def _cell(value) -> str:
     if value is None:
         return ""
+    if value == []:
+        return "None"  # stated: none (an unknown value is the empty cell)
     if isinstance(value, list):
         return "; ".join(" — ".join(str(v) for v in item.values() if v) for item in value)
     return str(value)
