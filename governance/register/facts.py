@@ -65,3 +65,29 @@ def unstated_facts(system, facts=SCREENING_FACTS) -> list[dict]:
         for field, label, why in facts
         if is_unstated(getattr(system, field, None))
     ]
+
+
+# The public register's links, in the order a page shows them: (field, label, citation).
+PUBLIC_LINKS = (
+    ("public_page_url", "Public page", ""),
+    ("source_code_url", "Source code", ""),
+    ("processing_register_url", "Record of processing", "GDPR Art. 30"),
+)
+
+
+def safe_href(url: str) -> str:
+    """Return the URL if a page may link to it (http or https only), else ""."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def public_links(system) -> list[dict]:
+    """Return the system's public links as rows: label, text, href (empty unless http(s))."""
+    return [
+        {
+            "label": label,
+            "text": getattr(system, field) or "",
+            "href": safe_href(getattr(system, field) or ""),
+            "citation": citation,
+        }
+        for field, label, citation in PUBLIC_LINKS
+    ]

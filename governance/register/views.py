@@ -194,6 +194,8 @@ def system_detail(request, org_slug, system_uuid):
         "affected_persons": [affected.get(p, p) for p in system.affected_persons or []],
         # Not stated is missing information, said once on top instead of read as "No".
         "unstated": facts.unstated_facts(system),
+        "public_links": facts.public_links(system),
+        "legal_basis_href": facts.safe_href(system.legal_basis_url),
         "events": _history(request.organization, system),
         "can_view_audit": membership.can(Action.VIEW_AUDIT),
         "can_edit": services.can_edit_system(membership, system),

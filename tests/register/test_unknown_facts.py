@@ -467,3 +467,14 @@ def test_the_system_card_asks_for_the_dpia_unless_no_personal_data_is_processed(
     rows = {r["label"]: r["value"] for r in cards["Done"]["data"]}
     assert rows[label] == "Yes"
     assert rows["Fundamental rights impact assessment done"] == "Not stated"
+
+
+def test_the_detail_page_links_only_web_addresses(world, alice):
+    system = make_system(world, "Chatbot", source_code_url="https://example.org/code")
+    # A value that skipped validation (an old row, a raw SQL fix) is shown, never linked.
+    with scopes_disabled():
+        AISystem.objects.filter(pk=system.pk).update(public_page_url="javascript:alert(1)")
+    page = alice.get(url("system-detail", system_uuid=system.uuid)).content.decode()
+    card = page.split('id="public-title"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="https://example.org/code"' in card
+    assert 'href="javascript' not in card and "javascript:alert(1)" in card
