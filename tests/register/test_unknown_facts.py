@@ -478,3 +478,29 @@ def test_the_detail_page_links_only_web_addresses(world, alice):
     card = page.split('id="public-title"', 1)[1].split("</section>", 1)[0]
     assert '<a href="https://example.org/code"' in card
     assert 'href="javascript' not in card and "javascript:alert(1)" in card
+
+
+def test_registration_asks_for_the_dpia_summary_unless_no_personal_data(world):
+    from compliance.documents.renderers.registration import registration_data
+    from governance.classification import services as classification
+
+    screening = {
+        "schema": "eu-ai-act-screening/1",
+        "role": "deployer",
+        "is_ai_system": True,
+        "eu_nexus": True,
+        "established_in_eu": True,
+        "annex_iii": ["annex_iii_4_a"],
+        "public_authority": True,
+    }
+    label = "C: C.5 Summary of the data protection impact assessment"
+    missing = {}
+    for name, flag in (("Unknown", None), ("Without", False)):
+        system = make_system(world, name, processes_personal_data=flag)
+        with scopes_disabled():
+            classification.classify_system(
+                system=system, acting=world.alice_membership, screening=screening
+            )
+            missing[name] = registration_data(fresh(system))["missing"]
+    assert label in missing["Unknown"]
+    assert label not in missing["Without"]
