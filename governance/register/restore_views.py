@@ -78,7 +78,8 @@ def _load(request, token: str):
 @require_action(Action.EDIT_REGISTER)
 def upload(request, org_slug):
     """Step 1: choose the exported file; a file with problems lists them and stops here."""
-    form = RestoreForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = RestoreForm(request.POST if bound else None, request.FILES if bound else None)
     plan = None
     if request.method == "POST" and form.is_valid():
         plan = restore.plan_restore(organization=request.organization, tables=form.tables)

@@ -1,0 +1,137 @@
+"""Benchmark the lossless export: 20,000 systems as CSV (streamed), XLSX workbook and ZIP.
+
+    python tests/benchmarks/bench_export.py [--db sqlite|postgres] [--systems 20000]
+
+Sets up Django against a throwaway database (as bench_register.py does), fills a register
+with every system field set, 200 vendors, 100 models and tags, then builds each export the
+way the web and API do (export.export_response) and reads the response to its end. It does
+so at a quarter of the size and at the full size, and prints for each: the time (a run
+without tracemalloc), the peak of Python memory (a run with tracemalloc), the queries and
+the file's size. Exits 1 when the peak at full size is more than twice the quarter's: memory
+must not grow with the register.
+"""
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_register import configure  # noqa: E402
+
+FORMATS = (("systems", "csv"), ("systems", "xlsx"), ("systems", "zip"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--systems", type=int, default=20_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="annex-bench-export-"))
+    try:
+        configure(args.db, workdir)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return run(args.systems)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def fill(org, acting, start: int, stop: int, vendors, models) -> None:
+    from django_scopes import scopes_disabled
+
+    from governance.register import services
+
+    items = []
+    for i in range(start, stop):
+        data = {
+            "name": f"System {i:05}", "reference": f"REF-{i:05}",
+            "intended_purpose": f"Purpose {i}: " + "what the system is for. " * 4,
+            "description": "A description. " * 10, "operator_role": "deployer",
+            "lifecycle_stage": "in_production", "deployment_context": "internal",
+            "vendor": vendors[i % len(vendors)], "business_owner": acting.user,
+            "processes_personal_data": bool(i % 2), "processes_biometric_data": None,
+            "affected_persons": ["employees", "customers"], "human_oversight": "Reviewed.",
+            "put_into_service_on": dt.date(2024, 1, 1), "legal_basis": "Art. 6(1)(e) GDPR",
+            "public_page_url": "https://example.test/ai", "dpia_done": True,
+        }  # fmt: skip
+        items.append((data, [models[i % len(models)]], ["bench", f"group {i % 50}"]))
+    with scopes_disabled():
+        for batch in range(0, len(items), 2000):
+            services.create_systems(organization=org, acting=acting,
+                                    items=items[batch : batch + 2000])  # fmt: skip
+
+
+def measure(org, kind: str, fmt: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_scopes import scope
+
+    from governance.register import export
+
+    def build() -> int:
+        with scope(organization=org):
+            queryset = export.systems_for_export(org).filter(archived_at=None).order_by("name")
+            response = export.export_response(org, kind, fmt, queryset)
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        response.close()
+        return size
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        size = build()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    build()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"seconds": seconds, "peak_mb": peak / 1e6, "queries": len(queries), "mb": size / 1e6}
+
+
+def run(total: int) -> int:
+    from django_scopes import scopes_disabled
+
+    from governance.accounts.models import User
+    from governance.register import services
+    from governance.tenancy.models import Membership, Organization
+    from governance.tenancy.roles import Role
+
+    with scopes_disabled():
+        org = Organization.objects.create(name="Bench Corp", slug="bench")
+        owner = User.objects.create_user(email="owner@bench.test", password="x" * 12)
+        acting = Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
+        vendors = [services.create_vendor(organization=org, acting=acting,
+                                          data={"name": f"Vendor {i}", "country": "NL"})
+                   for i in range(200)]  # fmt: skip
+        models = [services.create_model(organization=org, acting=acting, data={
+            "name": f"Model {i}", "version": "1", "vendor": vendors[i],
+            "evaluations": [{"metric": "f1", "value": 0.8}], "languages": ["en", "nl"]})
+            for i in range(100)]  # fmt: skip
+    peaks = {}
+    done = 0
+    for size in (total // 4, total):
+        fill(org, acting, done, size, vendors, models)
+        done = size
+        for kind, fmt in FORMATS:
+            result = measure(org, kind, fmt)
+            peaks[(fmt, size)] = result["peak_mb"]
+            print(f"{size:>6} systems  {fmt:<4}  {result['seconds']:6.1f} s  "
+                  f"peak {result['peak_mb']:6.1f} MB  {result['queries']:>3} queries  "
+                  f"file {result['mb']:5.1f} MB", flush=True)  # fmt: skip
+    grew = [fmt for _kind, fmt in FORMATS if peaks[(fmt, total)] > 2 * peaks[(fmt, total // 4)]]
+    if grew:
+        print(f"Memory grows with the register for: {', '.join(grew)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
