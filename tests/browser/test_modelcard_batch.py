@@ -1,6 +1,5 @@
 """Headless Chromium: a ZIP of model cards previewed and imported, at laptop and phone widths."""
 
-import io
 import zipfile
 from pathlib import Path
 
