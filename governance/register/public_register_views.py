@@ -125,6 +125,7 @@ def register_public_registers(request, org_slug):
         "rows": rows,
         "page_obj": page,
         "form": form,
+        "category": category or "",
         "querystring": querystring_without(request.GET, "page"),
     }
     return render(request, "register/public_registers_list.html", context)

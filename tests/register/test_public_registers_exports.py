@@ -228,3 +228,50 @@ def test_the_whole_register_holds_only_the_organisations_systems(world, alice, a
     # Another organisation's register is a 404, not an empty one.
     assert alice.get(reverse("public_registers:list", args=["globex"])).status_code == 404
     assert alice.get("/api/v1/o/globex/public-registers/nl-v1/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_chosen_category_carries_to_the_register_readiness_and_download(world, alice):
+    sparse = sparse_system(world)
+    with scopes_disabled():
+        AISystem.objects.filter(pk=sparse.pk).update(risk_tier="minimal_risk")
+    before = alice.get(web("list")).content.decode()
+    assert "Publication category" in before
+    after = alice.get(web("list"), {"category": "other"}).content.decode()
+    assert "Publication category" not in after.split("Readiness per system")[1]
+    assert web("nl-zip") + "?category=other" in after
+
+
+@pytest.mark.django_db
+def test_a_member_who_may_not_edit_sees_the_page_without_edit_links(world, client_for, member_of):
+    sparse = sparse_system(world)
+    contributor = member_of(world.acme, "contributor").user
+    response = client_for(contributor).get(web("system", system_uuid=sparse.uuid))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Contact point: not stated" in page
+    assert reverse("register:system-edit", args=["acme", sparse.uuid]) not in page
+
+
+@pytest.mark.django_db
+def test_an_auditor_without_register_access_is_refused(world, client_for):
+    sparse = sparse_system(world)
+    bob = client_for(world.bob)
+    assert bob.get(web("system", system_uuid=sparse.uuid)).status_code == 403
+    assert bob.get(web("nl-zip")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_api_lists_cost_the_same_queries_whatever_the_size(
+    world,
+    api,  # noqa: F811
+    count,
+    django_assert_max_num_queries,
+):
+    for i in range(count):
+        make_system(world, f"System {i}")
+    with django_assert_max_num_queries(15):
+        assert api.get("/public-registers/nl-v1/").json()["count"] == count
+    with django_assert_max_num_queries(15):
+        assert api.get("/public-registers/uk-atrs/records.csv").status_code == 200
