@@ -56,6 +56,9 @@ class Readiness:
     missing: list[MissingItem]
     errors: list[FieldError] = field(default_factory=list)
     not_in_annex: list[str] = field(default_factory=list)
+    # True when the standard expects the fields Annex does not keep (the ATRS template asks
+    # for them all); False when they are optional (the Dutch ones).
+    not_in_annex_expected: bool = False
 
     @property
     def valid(self) -> bool:
@@ -78,6 +81,7 @@ class Readiness:
             "missing": [m.as_dict() for m in self.missing],
             "errors": [e.as_dict() for e in self.errors],
             "not_in_annex": self.not_in_annex,
+            "not_in_annex_expected": self.not_in_annex_expected,
         }
 
 
@@ -220,5 +224,5 @@ def atrs_readiness(system) -> Readiness:
     not_kept = [f"{uk_atrs.SECTIONS[f.section]}: {f.label}" for f in uk_atrs.FIELDS if not f.source]
     return Readiness(
         uk_atrs.STANDARD, uk_atrs.TEMPLATE_VERSION, uk_atrs.build_record(system), missing,
-        [], not_kept,
+        [], not_kept, not_in_annex_expected=True,
     )  # fmt: skip
