@@ -63,6 +63,9 @@ class ValueForm(forms.Form):
         help_text="Optional. Next month, pick it when you upload the file: columns, values, "
         "defaults, tag separator and matching are applied in one go.",
     )  # fmt: skip
+    replace = forms.BooleanField(
+        label="Replace the saved mapping of that name, if there is one", required=False
+    )
 
     def __init__(self, *args, found: dict[str, list[dict]], values: dict, defaults: dict, **kw):
         super().__init__(*args, **kw)
@@ -151,10 +154,16 @@ def _save(request, form, upload, name: str) -> bool:
         "tag_separator": options.get("tag_separator") or "",
         "match_on": options.get("match_on") or "reference",
     }
+    existing = saved_mappings.mappings_of(request.organization).filter(name__iexact=name).first()
     try:
-        saved = saved_mappings.create_mapping(
-            organization=request.organization, acting=request.membership, data=data
-        )
+        if existing is not None and form.cleaned_data.get("replace"):
+            saved = saved_mappings.update_mapping(
+                mapping=existing, acting=request.membership, data=data
+            )
+        else:
+            saved = saved_mappings.create_mapping(
+                organization=request.organization, acting=request.membership, data=data
+            )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             for error in errors:

@@ -5,6 +5,7 @@ upload waits server-side between steps (``imports.save_upload``), named in the U
 random token that only its uploader, in its organisation, can use.
 """
 
+import copy
 from pathlib import PurePath
 
 from django import forms
@@ -136,6 +137,7 @@ def upload(request, org_slug):
         choices=mapping_choices(request.organization),
         help_text=_("Optional: columns, values and defaults you saved for a file like this."),
     )  # fmt: skip
+    form.fields["mode"] = copy.deepcopy(MappingForm.base_fields["mode"])
     if request.method == "POST" and form.is_valid():
         upload = imports.save_upload(
             organization=request.organization,
@@ -143,6 +145,7 @@ def upload(request, org_slug):
             table=form.table,
             filename=form.cleaned_data["file"].name,
         )
+        pending.save_options(upload, mode=form.cleaned_data.get("mode") or "add")
         choice = form.cleaned_data.get("saved_mapping")
         if choice:
             try:

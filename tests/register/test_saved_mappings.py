@@ -522,3 +522,24 @@ def test_another_organizations_mapping_page_is_a_404(client, world):
         client.get(reverse("register_import:mapping-detail", args=["acme", theirs.pk])).status_code
         == 404
     )
+
+
+def test_saving_under_a_taken_name_asks_before_replacing(client, world):
+    with scopes_disabled():
+        old = saved_mappings.create_mapping(
+            organization=world.acme, acting=world.alice_membership, data=NL_MAPPING
+        )
+    client.force_login(world.alice)
+    values_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{old.pk}", mode="upsert")
+    page = client.get(values_url).content.decode()
+    choices = {**selected(page), "d_lifecycle_stage": "planned", "save_as": old.name}
+    response = client.post(values_url, choices)
+    assert response.status_code == 400
+    assert "is named &#x27;Algoritmeregister export&#x27; already" in response.content.decode()
+    response = client.post(values_url, {**choices, "replace": "on"})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.defaults == {"operator_role": "deployer", "lifecycle_stage": "planned"}
+    assert old.row_version == 2
+    # The mode chosen at upload holds: the check page offers an update.
+    assert "will be added, 0 updated" in client.get(response["Location"]).content.decode()
