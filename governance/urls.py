@@ -24,7 +24,7 @@ from governance.register import api as register_api
 from governance.register import export_api as register_export_api
 from governance.register import import_api as register_import_api
 from governance.register import import_job_api as register_import_job_api
-from governance.register import modelcard_api
+from governance.register import modelcard_api, public_register_api
 from governance.register import restore_api as register_restore_api
 from governance.register.saved_mapping_api import api_urls as saved_mapping_api_urls
 from governance.risks import api as risks_api
@@ -122,6 +122,7 @@ api_urlpatterns = [
         register_export_api.ModelExportView.as_view(),
         name="model-export",
     ),
+    path("o/<slug:org_slug>/", include(public_register_api.urlpatterns)),
     path("o/<slug:org_slug>/", include(org_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # the screening contract's JSON Schemas: public (governance/classification/schemas/)
@@ -141,6 +142,7 @@ org_urlpatterns = [
     # register web pages (below this line)
     path("register/import/", include("governance.register.import_urls")),
     path("register/", include("governance.register.urls")),
+    path("register/", include("governance.register.public_register_urls")),
     # classification web pages (below this line)
     path("register/systems/<uuid:system_uuid>/", include("governance.classification.urls")),
     path("law-changes/", include("governance.classification.law_urls")),
