@@ -166,6 +166,8 @@ def test_imported_and_bulk_added_systems_grant_their_owners_and_then_move(world,
             acting=people.officer,
             table=table,
             mapping=suggest_import_mapping(table.headers),
+            # A new system's role and stage: stated in its row or chosen as defaults.
+            defaults={"operator_role": "deployer", "lifecycle_stage": "planned"},
         )
         imported = AISystem.objects.get(name="Imported")
         [bulk] = services.create_systems(
