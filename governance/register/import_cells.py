@@ -54,10 +54,20 @@ def _choice_index(choices, aliases: dict[str, list[str]]) -> dict[str, str]:
 
 _CHOICES = {
     "operator_role": (OperatorRole, _choice_index(OperatorRole.choices, {
-        "deployer": ["user", "operator"],  # the AI Act's drafts said "user"
+        # English, then the AI Act's own terms in nl, fr, de, es, it (Art. 3(3)-(8)).
+        "provider": ["aanbieder", "fournisseur", "anbieter", "proveedor", "fornitore"],
+        "deployer": ["user", "operator",  # the AI Act's drafts said "user"
+                     "gebruiksverantwoordelijke", "déployeur", "deployeur", "betreiber",
+                     "responsable del despliegue", "utilizzatore"],
+        "importer": ["importeur", "importateur", "einführer", "importador", "importatore"],
+        "distributor": ["distributeur", "händler", "distribuidor", "distributore"],
         "authorised_representative": ["authorized representative", "representative",
-                                      "authorised rep", "authorized rep"],
-        "product_manufacturer": ["manufacturer"],
+                                      "authorised rep", "authorized rep", "gemachtigde",
+                                      "mandataire", "bevollmächtigter",
+                                      "representante autorizado", "rappresentante autorizzato"],
+        "product_manufacturer": ["manufacturer", "productfabrikant", "fabricant de produits",
+                                 "produkthersteller", "fabricante del producto",
+                                 "fabbricante del prodotto"],
     })),
     "lifecycle_stage": (LifecycleStage, _choice_index(LifecycleStage.choices, {
         # English, then the EU languages registers are published in (nl, fr, de, es, it).
@@ -79,22 +89,37 @@ _CHOICES = {
                     "abandonné", "außer betrieb", "eingestellt", "retirado", "dismesso"],
     })),
     "deployment_context": (DeploymentContext, _choice_index(DeploymentContext.choices, {
-        "internal": ["internal", "in house", "employees"],
-        "customer_facing": ["customer facing", "external", "customers", "client facing"],
-        "public_service": ["public", "public sector", "government"],
+        "internal": ["internal", "in house", "employees", "intern", "interne", "interno",
+                     "intern gebruik", "usage interne", "uso interno"],
+        "customer_facing": ["customer facing", "external", "customers", "client facing",
+                            "extern", "externe", "klanten", "clients", "kunden", "clientes",
+                            "clienti"],
+        "public_service": ["public", "public sector", "government", "publieke dienstverlening",
+                           "publieke dienst", "overheid", "service public", "öffentlicher dienst",
+                           "servicio público", "servizio pubblico"],
         "embedded_product": ["embedded", "product", "in a product", "embedded product"],
         "sold_to_others": ["sold", "supplied", "b2b", "sold to others", "resold"],
     })),
 }  # fmt: skip
 
 _AFFECTED = _choice_index(AffectedPersons.choices, {
-    "employees": ["employee", "applicants", "applicant", "staff", "workers", "candidates"],
-    "customers": ["customer", "clients", "consumers"],
-    "patients": ["patient"],
-    "students": ["student", "pupils", "learners"],
-    "children": ["child", "minors", "kids"],
-    "citizens": ["citizen", "the public", "public", "general public"],
-    "vulnerable": ["vulnerable groups", "vulnerable people", "vulnerable persons"],
+    "employees": ["employee", "applicants", "applicant", "staff", "workers", "candidates",
+                  "medewerkers", "werknemers", "sollicitanten", "employés", "salariés",
+                  "candidats", "mitarbeiter", "beschäftigte", "bewerber", "empleados",
+                  "candidatos", "dipendenti", "lavoratori", "candidati"],
+    "customers": ["customer", "clients", "consumers", "klanten", "consumenten", "kunden",
+                  "verbraucher", "consommateurs", "clientes", "consumidores", "clienti",
+                  "consumatori"],
+    "patients": ["patient", "patiënten", "patienten", "pacientes", "pazienti"],
+    "students": ["student", "pupils", "learners", "studenten", "leerlingen", "étudiants",
+                 "élèves", "studierende", "schüler", "estudiantes", "studenti"],
+    "children": ["child", "minors", "kids", "kinderen", "minderjarigen", "enfants", "mineurs",
+                 "kinder", "minderjährige", "niños", "menores", "bambini", "minori"],
+    "citizens": ["citizen", "the public", "public", "general public", "burgers", "inwoners",
+                 "citoyens", "bürger", "ciudadanos", "cittadini"],
+    "vulnerable": ["vulnerable groups", "vulnerable people", "vulnerable persons",
+                   "kwetsbare groepen", "groupes vulnérables", "vulnerable gruppen",
+                   "grupos vulnerables", "gruppi vulnerabili"],
 })  # fmt: skip
 
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "j", "oui", "vrai", "si",

@@ -304,3 +304,25 @@ def test_two_rows_with_one_reference_and_a_reference_taken_are_errors_before_any
         )
     assert "belongs to another system, 'Chatbot'" in str(caught.value.errors[0])
     assert stored(world.acme)["S-1"].name == "Scorer"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("operator_role", "Gebruiksverantwoordelijke", "deployer"),  # the AI Act in Dutch
+        ("operator_role", "Aanbieder", "provider"),
+        ("operator_role", "Betreiber", "deployer"),
+        ("operator_role", "Fournisseur", "provider"),
+        ("deployment_context", "Intern", "internal"),
+        ("deployment_context", "Publieke dienstverlening", "public_service"),
+        ("affected_persons", "Burgers", "citizens"),
+        ("affected_persons", "Sollicitanten", "employees"),
+        ("processes_personal_data", "Sí", True),
+        ("processes_personal_data", "Onbekend", UNKNOWN),
+        ("processes_personal_data", "Misschien", None),  # not obvious: the user decides
+    ],
+)
+def test_obvious_values_in_eu_languages_are_suggested(field, value, expected):
+    from governance.register.value_mapping import suggest
+
+    assert suggest(field, value) == expected
