@@ -131,8 +131,11 @@ class SavedMappingViewSet(
                    responses={200: PresetSerializer})  # fmt: skip
     @action(detail=False, methods=["get"], url_path="presets")
     def presets(self, request, org_slug):
-        body = [{"key": key, **saved_mappings.spec_of(preset)}
-                for key, preset in saved_mappings.presets().items()]  # fmt: skip
+        body = []
+        for key, preset in saved_mappings.presets().items():
+            spec = saved_mappings.spec_of(preset)
+            spec.pop("preset")
+            body.append({"key": key, **spec})
         return Response(body)
 
 
