@@ -543,3 +543,23 @@ def test_saving_under_a_taken_name_asks_before_replacing(client, world):
     assert old.row_version == 2
     # The mode chosen at upload holds: the check page offers an update.
     assert "will be added, 0 updated" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_mapping_lists_cost_the_same_queries_for_1_and_12_mappings(
+    api, client, world, count, django_assert_max_num_queries
+):
+    with scopes_disabled():
+        for i in range(count):
+            saved_mappings.create_mapping(
+                organization=world.acme,
+                acting=world.alice_membership,
+                data={**NL_MAPPING, "name": f"Mapping {i}"},
+            )
+    with django_assert_max_num_queries(12):
+        assert len(api.get(list_url()).json()) == count
+    del client.defaults["HTTP_AUTHORIZATION"]
+    client.force_login(world.alice)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("register_import:mappings", args=["acme"]))
+    assert page.content.decode().count("Mapping ") >= count
