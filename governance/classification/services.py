@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from governance.audit.services import record_event
-from governance.classification import questions, rules, selectors, system_dates
+from governance.classification import draft_conflicts, questions, rules, selectors, system_dates
 from governance.classification.models import Classification, Reassessment, ScreeningDraft
 from governance.register.models import AISystem
 from governance.register.services import can_edit_system
@@ -57,11 +57,14 @@ def _require_screen(acting, system: AISystem) -> None:
 
 @transaction.atomic
 def save_screening_answers(
-    *, system: AISystem, acting, answers: dict, cleared=()
+    *, system: AISystem, acting, answers: dict, cleared=(), seen=None, shown=None
 ) -> ScreeningDraft:
     """Keep the questionnaire's answers so far (merged into the draft); nothing is classified.
 
-    `cleared` names questions whose answer is removed (shown, but left unanswered).
+    `cleared` names questions whose answer is removed (shown, but left unanswered). `seen` is
+    what the page showed (draft_conflicts.read_seen) and `shown` the answers it started from
+    when there was no draft yet: a question someone else changed since keeps their answer
+    and is listed in the returned draft's `refused` ({key: their answer}); the rest is saved.
     """
     _require_screen(acting, system)
     unknown = (set(answers) | set(cleared)) - set(questions.QUESTIONS)
@@ -70,6 +73,12 @@ def save_screening_answers(
     draft, _ = ScreeningDraft.objects.select_for_update().get_or_create(
         organization=system.organization, system=system
     )
+    current = draft.answers or dict(shown or {})
+    refused = draft_conflicts.changed_since(seen, current, answers, cleared)
+    answers = {k: v for k, v in answers.items() if k not in refused}
+    cleared = [k for k in cleared if k not in refused]
+    # The questions left as they are because someone else changed them: {key: their answer}.
+    draft.refused = refused
     kept = {k: v for k, v in draft.answers.items() if k not in set(cleared)}
     draft.answers = {**kept, **answers}
     draft.updated_by = acting.user

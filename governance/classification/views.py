@@ -16,7 +16,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from governance.classification import codes, presentation, questions, selectors, services, steps
+from governance.classification import (
+    codes,
+    draft_conflicts,
+    presentation,
+    questions,
+    selectors,
+    services,
+    steps,
+)
 from governance.classification.compare import compare as compare_results
 from governance.classification.forms import (
     BOOL,
@@ -32,6 +40,7 @@ from governance.classification.forms import (
     choice_citation,
     choice_entry,
     choice_label,
+    display_answer,
     field_name,
     format_number,
     is_present,
@@ -228,7 +237,9 @@ def _question_context(question, answers: dict, errors: dict, raw: dict) -> dict:
     return context
 
 
-def _render_step(request, system, step, answers, *, errors=None, raw=None, status=200):
+def _render_step(
+    request, system, step, answers, *, errors=None, raw=None, status=200, current=None
+):
     slug = request.organization.slug
     base = _url("screening", slug, system)
     tried = bool(request.session.get(_tried_key(system)))
@@ -257,6 +268,11 @@ def _render_step(request, system, step, answers, *, errors=None, raw=None, statu
         "draft": draft,
         "post_url": f"{base}?step={step.slug}",
         "shown_field": SHOWN,
+        # What this page shows, so a save cannot silently replace someone else's answer.
+        "seen_name": draft_conflicts.SEEN,
+        "seen": draft_conflicts.seen_field(
+            (q.key for q in step.questions), answers if current is None else current
+        ),
     }
     return render(request, "classification/screening_step.html", context, status=status)
 
@@ -376,7 +392,28 @@ def screening(request, org_slug, system_uuid):
     return _render_step(request, system, step, answers)
 
 
-def _autosaved(request, system, step, answers, errors):
+def _changed_meanwhile(key: str, theirs) -> str:
+    """Say that someone else changed an answer, and what it is now."""
+    question = questions.QUESTIONS[key]
+    now = display_answer(question, theirs, answered=theirs is not None)
+    return (
+        f"Someone else changed this answer while you were editing: it is now \u201c{now}\u201d. "
+        "Your answer is shown here and was not saved; save again to replace theirs."
+    )
+
+
+def _seen_after(step, current: dict, seen: dict | None, refused: dict) -> str:
+    """Record what the page now holds; a refused question keeps what the page first showed."""
+    shown = dict(current)
+    for key in refused:
+        then = (seen or {}).get("answers", {})
+        shown.pop(key, None)
+        if key in then:
+            shown[key] = then[key]
+    return draft_conflicts.seen_field((q.key for q in step.questions), shown)
+
+
+def _autosaved(request, system, step, answers, errors, *, seen=None):
     """Answer an autosave (htmx): the status, with the step bar and counter out of band."""
     base = _url("screening", request.organization.slug, system)
     tried = bool(request.session.get(_tried_key(system)))
@@ -386,6 +423,8 @@ def _autosaved(request, system, step, answers, errors):
             {"label": question_label(k), "message": m} for k, msgs in errors.items() for m in msgs
         ],
         "saved_at": timezone.localtime(),
+        "seen": seen,
+        "seen_name": draft_conflicts.SEEN,
     }
     return render(request, "classification/_autosave.html", context)
 
@@ -395,9 +434,16 @@ def _save_step(request, system, step, answers: dict):
     base = _url("screening", slug, system)
     posted, errors, raw = parse_step(step, request.POST)
     posted, cleared = split_cleared(posted)
+    seen = draft_conflicts.read_seen(request.POST.get(draft_conflicts.SEEN))
+    refused: dict = {}
     try:
-        services.save_screening_answers(
-            system=system, acting=request.membership, answers=posted, cleared=cleared
+        draft = services.save_screening_answers(
+            system=system,
+            acting=request.membership,
+            answers=posted,
+            cleared=cleared,
+            seen=seen,
+            shown=answers,
         )
     except ValidationError as exc:
         # Nothing was kept: show what was sent, with the reason.
@@ -406,12 +452,20 @@ def _save_step(request, system, step, answers: dict):
         if not request.headers.get("HX-Request"):
             messages.error(request, " ".join(exc.messages))
     else:
-        answers = {k: v for k, v in answers.items() if k not in set(cleared)}
-    answers = {**answers, **posted}
+        refused = draft.refused
+        answers = {k: v for k, v in answers.items() if k not in set(cleared) - set(refused)}
+        answers.update(draft.answers)
+    for key, theirs in refused.items():
+        errors.setdefault(key, []).append(_changed_meanwhile(key, theirs))
+    # What the officer sees next: their own input, also where it was refused.
+    current, answers = dict(answers), {**answers, **posted}
+    for key in set(cleared) & set(refused):
+        answers.pop(key, None)
     if request.headers.get("HX-Request"):
-        return _autosaved(request, system, step, answers, errors)
+        seen_now = _seen_after(step, current, seen, refused)
+        return _autosaved(request, system, step, answers, errors, seen=seen_now)
     if errors:
-        return _render_step(request, system, step, answers, errors=errors, raw=raw)
+        return _render_step(request, system, step, answers, errors=errors, raw=raw, current=current)
     nav = request.POST.get("nav", "next")
     appeared = False
     if SHOWN in request.POST:
