@@ -206,3 +206,18 @@ def test_the_api_exports_the_register_as_a_zip(api, world, one):
 def test_the_api_exports_are_a_404_for_another_organisation(api, name):
     response = api.get(reverse(f"api:{name}", kwargs={"org_slug": "globex"}))
     assert response.status_code == 404
+
+
+def test_the_systems_csv_reads_back_through_the_systems_import_unchanged(world, client, one):
+    from governance.register import imports
+    from governance.register.spreadsheets import read_table
+
+    client.force_login(world.alice)
+    table = read_table(_body(client.get(f"{BASE}/systems/export.csv")), "systems.csv")
+    mapping = imports.suggest_import_mapping(table.headers)
+    preview = imports.preview_import(
+        organization=world.acme, table=table, mapping=mapping, mode="upsert",
+        match_on="reference", tag_separator=";",
+    )  # fmt: skip
+    assert preview.errors == []
+    assert [row.outcome for row in preview.rows] == ["unchanged"]
