@@ -37,6 +37,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--systems", type=int, default=20_000)
+    parser.add_argument(
+        "--restore", action="store_true",
+        help="Instead: export --systems systems as XLSX and restore them into an empty "
+        "organisation (at most 10,000: the restore's limit per sheet).",
+    )  # fmt: skip
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="annex-bench-export-"))
     try:
@@ -47,7 +52,7 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        return run(args.systems)
+        return run_restore(args.systems) if args.restore else run(args.systems)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -104,6 +109,61 @@ def measure(org, kind: str, fmt: str) -> dict:
 
 
 def run(total: int) -> int:
+    org, acting, vendors, models = setup()
+    peaks = {}
+    done = 0
+    for size in (total // 4, total):
+        fill(org, acting, done, size, vendors, models)
+        done = size
+        for kind, fmt in FORMATS:
+            result = measure(org, kind, fmt)
+            peaks[(fmt, size)] = result["peak_mb"]
+            print(f"{size:>6} systems  {fmt:<4}  {result['seconds']:6.1f} s  "
+                  f"peak {result['peak_mb']:6.1f} MB  {result['queries']:>3} queries  "
+                  f"file {result['mb']:5.1f} MB", flush=True)  # fmt: skip
+    grew = [fmt for _kind, fmt in FORMATS if peaks[(fmt, total)] > 2 * peaks[(fmt, total // 4)]]
+    if grew:
+        print(f"Memory grows with the register for: {', '.join(grew)}")
+        return 1
+    return 0
+
+
+def run_restore(total: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_scopes import scope, scopes_disabled
+
+    from governance.register import export, restore
+    from governance.register.restore_files import read_export
+    from governance.tenancy.models import Membership, Organization
+    from governance.tenancy.roles import Role
+
+    org, acting, vendors, models = setup()
+    fill(org, acting, 0, total, vendors, models)
+    with scope(organization=org):
+        response = export.export_response(org, "systems", "xlsx", export.systems_for_export(org))
+    data = b"".join(response.streaming_content)
+    started = time.perf_counter()
+    tables, _fmt = read_export(data)
+    read = time.perf_counter() - started
+    with scopes_disabled():
+        target = Organization.objects.create(name="Empty Corp", slug="empty")
+        owner = Membership.objects.create(organization=target, user=acting.user, role=Role.OWNER)
+    started = time.perf_counter()
+    plan = restore.plan_restore(organization=target, tables=tables)
+    planned = time.perf_counter() - started
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = restore.commit_restore(organization=target, acting=owner, tables=tables)
+    committed = time.perf_counter() - started
+    print(f"{total:>6} systems  XLSX {len(data) / 1e6:.1f} MB  read {read:.1f} s  preview "
+          f"{planned:.1f} s  restore {committed:.1f} s in {len(queries)} queries  "
+          f"({len(result.vendors)} vendors, {len(result.models)} models, "
+          f"{len(result.systems)} systems)", flush=True)  # fmt: skip
+    return 0 if plan.ok and len(result.systems) == total else 1
+
+
+def setup():
     from django_scopes import scopes_disabled
 
     from governance.accounts.models import User
@@ -122,22 +182,7 @@ def run(total: int) -> int:
             "name": f"Model {i}", "version": "1", "vendor": vendors[i],
             "evaluations": [{"metric": "f1", "value": 0.8}], "languages": ["en", "nl"]})
             for i in range(100)]  # fmt: skip
-    peaks = {}
-    done = 0
-    for size in (total // 4, total):
-        fill(org, acting, done, size, vendors, models)
-        done = size
-        for kind, fmt in FORMATS:
-            result = measure(org, kind, fmt)
-            peaks[(fmt, size)] = result["peak_mb"]
-            print(f"{size:>6} systems  {fmt:<4}  {result['seconds']:6.1f} s  "
-                  f"peak {result['peak_mb']:6.1f} MB  {result['queries']:>3} queries  "
-                  f"file {result['mb']:5.1f} MB", flush=True)  # fmt: skip
-    grew = [fmt for _kind, fmt in FORMATS if peaks[(fmt, total)] > 2 * peaks[(fmt, total // 4)]]
-    if grew:
-        print(f"Memory grows with the register for: {', '.join(grew)}")
-        return 1
-    return 0
+    return org, acting, vendors, models
 
 
 if __name__ == "__main__":
