@@ -16,6 +16,9 @@ Measured on this (shared, busy: load 2-6 on 2 cores) machine, SQLite, every syst
                      peak 15.0-15.5 MB, 41-43 queries (two per chunk of 1,000 rows)
 Before choice labels were cached and related names annotated, CSV took 19.4 s and the peak
 was 19.7 MB at both sizes.
+With --restore, 10,000 systems (1.7 MB workbook): read 4.0 s, preview 3.4 s, restore 9.4 s
+(it plans again inside its transaction) in 741 queries, most of them SQLite's INSERT batches
+of 999 parameters.
 """
 
 import argparse
