@@ -315,9 +315,19 @@ def rows(columns: list[Column], queryset) -> Iterator[list]:
 
 
 def _scoped(organization, iterator: Iterator) -> Iterator:
-    # A streamed body is read after the view returns, outside its tenant scope.
-    with scope(organization=organization):
-        yield from iterator
+    """Read each piece of a streamed body inside the tenant's scope, and only while reading.
+
+    The body is read after the view returns, outside its scope. The scope is entered around
+    each step and left before the piece is handed on: a body the client stops reading half-way
+    must not leave the worker's thread in this tenant's scope.
+    """
+    while True:
+        with scope(organization=organization):
+            try:
+                piece = next(iterator)
+            except StopIteration:
+                return
+        yield piece
 
 
 def sheet(kind: str, queryset) -> Sheet:

@@ -221,3 +221,20 @@ def test_the_systems_csv_reads_back_through_the_systems_import_unchanged(world, 
     )  # fmt: skip
     assert preview.errors == []
     assert [row.outcome for row in preview.rows] == ["unchanged"]
+
+
+def test_a_csv_read_half_way_leaves_no_tenant_scope_behind(world, client):
+    """A client that stops reading must not leave the worker's thread in the tenant's scope."""
+    from django_scopes import ScopeError
+
+    from governance.tenancy.models import Membership
+
+    _fill(world, 3)
+    client.force_login(world.alice)
+    response = client.get(f"{BASE}/systems/export.csv")
+    assert response.status_code == 200
+    stream = iter(response.streaming_content)
+    assert next(stream)  # the header line, read inside the scope
+    with pytest.raises(ScopeError):
+        list(Membership.objects.all())
+    assert b"".join(stream).count(b"System 000") >= 1
