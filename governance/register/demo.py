@@ -46,6 +46,7 @@ VENDORS = [
 ]
 
 T = AIModel.ModelType
+MODEL_FLAGS_NO = {"is_general_purpose": False, "is_open_source": False}
 MODELS = [
     {
         "name": "Payment-plan credit GBM",
@@ -146,6 +147,8 @@ MODELS = [
     },
     {
         "name": "VoiceBridge Affect",
+        # Imported from a vendor card that states neither flag.
+        "unstated": True,
         "version": "1.4",
         "provider": "VoiceBridge Ltd",
         "vendor": "VoiceBridge Ltd",
@@ -552,7 +555,11 @@ def populate(organization, members) -> None:
     models = {m.name: m for m in selectors.models_of(organization, include_archived=True)}
     for data in MODELS:
         if data["name"] not in models:
-            fields = {**data, "vendor": vendors.get(data.get("vendor", ""))}
+            # The demo knows its models: a flag it does not list is a "No", except where a
+            # model deliberately leaves it unstated, as imported cards often do.
+            flags = {} if data.get("unstated") else MODEL_FLAGS_NO
+            fields = {**flags, **data, "vendor": vendors.get(data.get("vendor", ""))}
+            fields.pop("unstated", None)
             models[data["name"]] = services.create_model(
                 organization=organization, acting=acting, data=fields
             )

@@ -238,16 +238,34 @@ MODEL_SORTS = {
 }
 
 
+# A yes/no fact that may not be stated: "unknown" finds the models that leave it open.
+STATED_CHOICES = [("true", "Yes"), ("false", "No"), ("unknown", "Not stated")]
+_STATED_FIELDS = {"general_purpose": "is_general_purpose", "open_source": "is_open_source"}
+
+
 class ModelFilter(ArchivableFilterSet):
     search = filters.CharFilter(
         method="filter_search", help_text="Words in the name, version, provider or base model."
     )
-    general_purpose = filters.BooleanFilter(
-        field_name="is_general_purpose", help_text="General-purpose AI models only (or none)."
+    general_purpose = filters.ChoiceFilter(
+        choices=STATED_CHOICES,
+        method="filter_stated",
+        help_text="General-purpose AI models (`true`), not (`false`) or not stated (`unknown`).",
     )
-    open_source = filters.BooleanFilter(field_name="is_open_source")
+    open_source = filters.ChoiceFilter(
+        choices=STATED_CHOICES,
+        method="filter_stated",
+        help_text="Open-source models (`true`), not (`false`) or not stated (`unknown`).",
+    )
     type = filters.ChoiceFilter(field_name="model_type", choices=AIModel.ModelType.choices)
     vendor = filters.UUIDFilter(field_name="vendor__uuid", help_text="The vendor's id.")
+
+    def filter_stated(self, queryset, name, value):
+        field = _STATED_FIELDS[name]
+        if value == "unknown":
+            return queryset.filter(**{f"{field}__isnull": True})
+        return queryset.filter(**{field: value == "true"})
+
     ordering = filters.ChoiceFilter(
         choices=sort_choices(MODEL_SORTS),
         method="filter_ordering",

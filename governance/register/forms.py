@@ -444,9 +444,10 @@ class AIModelForm(VersionedForm):
         label=_("Type"), choices=AIModel.ModelType.choices, initial=AIModel.ModelType.OTHER
     )
     licence = forms.CharField(label=_("Licence"), max_length=100, required=False)
-    is_general_purpose = forms.BooleanField(
+    is_general_purpose = forms.NullBooleanField(
         label=_("General-purpose AI model"),
         required=False,
+        widget=TRISTATE_WIDGET,
         help_text=_("Competently performs a wide range of distinct tasks (Art. 3(63))."),
     )
     training_compute_flops = forms.FloatField(
@@ -459,9 +460,10 @@ class AIModelForm(VersionedForm):
             "risk (Art. 51(2))."
         ),
     )
-    is_open_source = forms.BooleanField(
+    is_open_source = forms.NullBooleanField(
         label=_("Released under a free and open-source licence"),
         required=False,
+        widget=TRISTATE_WIDGET,
         help_text=_("Weights and architecture public (Art. 53(2))."),
     )
     placed_on_market_on = forms.DateField(

@@ -61,9 +61,9 @@ class ModelCardPreview:
 
 def _card_data(card: ModelCardImport, overrides: dict | None) -> dict[str, Any]:
     data = {k: card.fields.get(k) for k in _CARD_FIELDS if k in card.fields}
-    # The card may not say; the register records "not known to be" as False.
+    # A card that does not say leaves the flag not stated (null), never "no".
     for flag in ("is_general_purpose", "is_open_source"):
-        data[flag] = bool(data.get(flag))
+        data[flag] = data.get(flag)
     for key in ("evaluations", "languages"):
         data[key] = list(data.get(key) or [])
     for key, value in (overrides or {}).items():

@@ -205,7 +205,7 @@ def _card_rows(card_preview: cards.ModelCardPreview) -> list[dict]:
             key in ("is_general_purpose", "is_open_source")
             and card_preview.card.fields.get(key) is None
         ):
-            value = "Not stated (recorded as no)"
+            value = "Not stated"
         rows.append({"key": key, "label": label, "value": cards.display_card_value(value),
                      "long": key in _LONG_FIELDS})  # fmt: skip
     return rows

@@ -148,9 +148,10 @@ class AIModel(models.Model):
     )
     licence = models.CharField(max_length=100, blank=True)
     model_type = models.CharField(max_length=32, choices=ModelType.choices, default=ModelType.OTHER)
-    is_general_purpose = models.BooleanField(default=False)
+    # Null means "not stated" (a card that does not say), never "no".
+    is_general_purpose = models.BooleanField(null=True, blank=True, default=None)
     training_compute_flops = models.FloatField(null=True, blank=True)
-    is_open_source = models.BooleanField(default=False)
+    is_open_source = models.BooleanField(null=True, blank=True, default=None)
     placed_on_market_on = models.DateField(
         null=True,
         blank=True,

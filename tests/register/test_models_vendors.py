@@ -62,7 +62,7 @@ def model_form(**overrides):
 
 
 def test_alice_adds_a_model_with_evaluations(world, alice):
-    response = alice.post(url("model-create"), model_form(is_general_purpose="on"))
+    response = alice.post(url("model-create"), model_form(is_general_purpose="true"))
     assert response.status_code == 302
     with scopes_disabled():
         model = AIModel.objects.get(name="Credit GBM")
@@ -123,7 +123,7 @@ def test_editing_a_model_flags_its_classified_systems(world, alice):
     assert form.initial["name"] == "Ranker"
     response = alice.post(
         url("model-edit", model_uuid=model.uuid),
-        model_form(name="Ranker", version="1", is_general_purpose="on"),
+        model_form(name="Ranker", version="1", is_general_purpose="true"),
     )
     assert response.status_code == 302
     with scopes_disabled():
@@ -133,14 +133,17 @@ def test_editing_a_model_flags_its_classified_systems(world, alice):
 
 def test_the_model_list_filters(world, alice):
     make_model(world, "Llama", "3", is_general_purpose=True, model_type="generative_text")
-    make_model(world, "XGB", "1", model_type="regression")
+    make_model(world, "XGB", "1", is_general_purpose=False, model_type="regression")
+    make_model(world, "Mystery", "1")
 
     def names(**params):
         return [m.name for m in alice.get(url("model-list"), params).context["models"]]
 
-    assert names() == ["Llama", "XGB"]
+    assert names() == ["Llama", "Mystery", "XGB"]
     assert names(general_purpose="true") == ["Llama"]
+    # Not stated is not "no": a model that leaves it open is found on its own.
     assert names(general_purpose="false") == ["XGB"]
+    assert names(general_purpose="unknown") == ["Mystery"]
     assert names(type="regression") == ["XGB"]
     assert names(search="llam") == ["Llama"]
 

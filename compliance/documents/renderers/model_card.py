@@ -36,6 +36,11 @@ def _evaluations(model) -> list[dict]:
     return rows
 
 
+def _stated(flag: bool | None) -> str:
+    """Yes or No; empty (so listed as missing) for a flag nobody stated."""
+    return "" if flag is None else "Yes" if flag else "No"
+
+
 def model_card_data(model) -> dict:
     """Return the model card's content as plain data."""
     general = [
@@ -45,8 +50,8 @@ def model_card_data(model) -> dict:
         field_row("Model type", model.get_model_type_display()),
         field_row("Base model", model.base_model, required=False),
         field_row("Licence", model.licence),
-        field_row("Open source", "Yes" if model.is_open_source else "No"),
-        field_row("General-purpose", "Yes" if model.is_general_purpose else "No", "Art. 3(63)"),
+        field_row("Open source", _stated(model.is_open_source)),
+        field_row("General-purpose", _stated(model.is_general_purpose), "Art. 3(63)"),
         field_row(
             "Training compute",
             _flops(model.training_compute_flops),
