@@ -101,7 +101,11 @@ def run(rows: int) -> int:
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as commit_queries:
         result = imports.commit_import(
-            organization=org, acting=acting, table=table, mapping=mapping, filename="bench.csv",
+            organization=org,
+            acting=acting,
+            table=table,
+            mapping=mapping,
+            filename="bench.csv",
             defaults=ROLE_AND_STAGE,
         )
     committed = time.perf_counter() - started
