@@ -133,12 +133,12 @@ def _saved_mapping(world):
     with scopes_disabled():
         existing = mappings_of(world.acme).filter(name="Isolation mapping").first()
         if existing is not None:
-            return existing.pk
+            return existing.uuid
         return create_mapping(
             organization=world.acme,
             acting=world.alice_membership,
             data={"name": "Isolation mapping", "columns": {"Naam": "name"}},
-        ).pk
+        ).uuid
 
 
 def _pack(world):

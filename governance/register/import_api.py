@@ -72,10 +72,10 @@ class SystemImportRequestSerializer(RejectUnknownFieldsMixin, serializers.Serial
         "override it field by field. A heading the file lacks, or a field the register no "
         "longer has, is a 400 naming it.",
     )  # fmt: skip
-    saved_mapping = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1,
+    saved_mapping = serializers.UUIDField(
+        required=False,
         help_text="Apply a saved mapping by its id (instead of `mapping_name`).",
-    )  # fmt: skip
+    )
     values = serializers.JSONField(
         required=False, binary=True,
         help_text='Map the file\'s values to ours: {field: {file value: our value or '

@@ -20,9 +20,9 @@ urlpatterns = [
     path("model-card/", modelcard_views.modelcard, name="modelcard"),
     path("mappings/", saved_mapping_views.mapping_list, name="mappings"),
     path("mappings/copy/", saved_mapping_views.preset_copy, name="mapping-copy"),
-    path("mappings/<int:mapping_id>/", saved_mapping_views.mapping_detail, name="mapping-detail"),
+    path("mappings/<uuid:mapping_id>/", saved_mapping_views.mapping_detail, name="mapping-detail"),
     path(
-        "mappings/<int:mapping_id>/delete/",
+        "mappings/<uuid:mapping_id>/delete/",
         saved_mapping_views.mapping_delete,
         name="mapping-delete",
     ),

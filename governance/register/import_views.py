@@ -257,7 +257,7 @@ def _guess_separator(table: Table, mapping: dict) -> str:
 
 def mapping_choices(organization) -> list[tuple[str, str]]:
     """The saved mappings and the presets, as options of a select."""
-    saved = [(f"saved:{m.pk}", m.name) for m in saved_mappings.mappings_of(organization)]
+    saved = [(f"saved:{m.uuid}", m.name) for m in saved_mappings.mappings_of(organization)]
     ready = [(f"preset:{key}", f"{p.get('name', key)} (ready-made)")
              for key, p in saved_mappings.presets().items()]  # fmt: skip
     return [("", "None: match the columns here")] + saved + ready

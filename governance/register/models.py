@@ -397,6 +397,7 @@ from governance.register.pending import PendingImport  # noqa: E402, F401
 class SavedMapping(models.Model):
     """A reusable import mapping: columns to fields, cell values to ours, and chosen defaults."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="saved_mappings"
     )

@@ -23,6 +23,7 @@ _JSON_OBJECT = {"type": "object", "additionalProperties": True}
 
 
 class SavedMappingSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
     row_version = serializers.IntegerField(
         required=False, min_value=1,
         help_text="The mapping's version (also its ETag). Send the one you read with a write to "
@@ -96,7 +97,7 @@ class SavedMappingViewSet(
     """The organisation's saved import mappings (another organisation's id is a 404)."""
 
     serializer_class = SavedMappingSerializer
-    lookup_field = "pk"
+    lookup_field = "uuid"
     lookup_url_kwarg = "mapping_id"
     pagination_class = None
     required_actions = {"*": Action.EDIT_REGISTER}
@@ -148,7 +149,7 @@ def _routes():
              name="import-mapping-list"),
         path(base + "presets/", SavedMappingViewSet.as_view({"get": "presets"}),
              name="import-mapping-presets"),
-        path(base + "<int:mapping_id>/", SavedMappingViewSet.as_view({
+        path(base + "<uuid:mapping_id>/", SavedMappingViewSet.as_view({
             "get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy",
         }), name="import-mapping-detail"),
     ]  # fmt: skip

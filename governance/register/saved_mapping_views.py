@@ -95,7 +95,7 @@ def mapping_detail(request, org_slug, mapping_id):
             else:
                 messages.success(request, f"Renamed the mapping '{mapping.name}'.")
                 return redirect("register_import:mapping-detail", org_slug=org_slug,
-                                mapping_id=mapping.pk)  # fmt: skip
+                                mapping_id=mapping.uuid)  # fmt: skip
         status = 400
     return render(request, "register/import_mapping_detail.html", {
         "mapping": mapping, "form": form, "about": describe(saved_mappings.spec_of(mapping)),
@@ -115,7 +115,9 @@ def mapping_delete(request, org_slug, mapping_id):
     except StaleWrite:
         messages.error(request, f"Someone changed the mapping '{mapping.name}' since you read "
                        "it, so it was not deleted. Check it and delete it again.")  # fmt: skip
-        return redirect("register_import:mapping-detail", org_slug=org_slug, mapping_id=mapping.pk)
+        return redirect(
+            "register_import:mapping-detail", org_slug=org_slug, mapping_id=mapping.uuid
+        )
     messages.success(request, f"Deleted the mapping '{mapping.name}'.")
     return redirect("register_import:mappings", org_slug=org_slug)
 
@@ -144,4 +146,4 @@ def preset_copy(request, org_slug):
                        + " ".join(exc.messages))  # fmt: skip
         return redirect("register_import:mappings", org_slug=org_slug)
     messages.success(request, f"Copied as '{copy.name}': it is yours to rename or delete.")
-    return redirect("register_import:mapping-detail", org_slug=org_slug, mapping_id=copy.pk)
+    return redirect("register_import:mapping-detail", org_slug=org_slug, mapping_id=copy.uuid)

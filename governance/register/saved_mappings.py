@@ -9,6 +9,7 @@ is named before anything is written.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -62,11 +63,11 @@ def mappings_of(organization):
 def get_mapping(organization, mapping_id) -> SavedMapping:
     """Return one of the organisation's mappings; another's, or none, is DoesNotExist alike."""
     try:
-        pk = int(mapping_id)
-    except (TypeError, ValueError):
+        key = mapping_id if isinstance(mapping_id, uuid.UUID) else uuid.UUID(str(mapping_id))
+    except (TypeError, ValueError, AttributeError):
         raise SavedMapping.DoesNotExist(mapping_id) from None
     with scope(organization=organization):
-        return SavedMapping.objects.get(organization=organization, pk=pk)
+        return SavedMapping.objects.get(organization=organization, uuid=key)
 
 
 def spec_of(mapping: SavedMapping | dict) -> dict:

@@ -302,14 +302,14 @@ def test_another_organizations_mapping_is_a_404_and_cannot_be_applied(api, world
         )
     for method in ("get", "patch", "put", "delete"):
         response = getattr(api, method)(
-            detail_url(theirs.pk), {"name": "x"}, content_type="application/json"
+            detail_url(theirs.uuid), {"name": "x"}, content_type="application/json"
         )
         assert response.status_code == 404, method
-    assert api.get(detail_url(theirs.pk, org="globex")).status_code == 404
-    response = api.post(imports_url(), {"file": csv_upload(MONTH_1), "saved_mapping": theirs.pk})
+    assert api.get(detail_url(theirs.uuid, org="globex")).status_code == 404
+    response = api.post(imports_url(), {"file": csv_upload(MONTH_1), "saved_mapping": theirs.uuid})
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["saved_mapping"] == [
-        f"No saved mapping with the id {theirs.pk}."
+        f"No saved mapping with the id {theirs.uuid}."
     ]
     response = api.post(
         imports_url(), {"file": csv_upload(MONTH_1), "mapping_name": "Globex mapping"}
@@ -435,7 +435,7 @@ def test_a_saved_mapping_chosen_at_upload_goes_straight_to_the_values(client, wo
             organization=world.acme, acting=world.alice_membership, data=NL_MAPPING
         )
     client.force_login(world.alice)
-    values_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{mapping.pk}")
+    values_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{mapping.uuid}")
     assert values_url.endswith("/values/")
     page = client.get(values_url).content.decode()
     # The form shows the saved mapping's choices; submitting it as shown keeps them.
@@ -454,11 +454,11 @@ def test_a_saved_mapping_that_does_not_fit_is_explained_on_the_mapping_page(clie
             organization=world.acme, name="Old", columns={"Naam": "name", "Risico": "risk_score"}
         )
     client.force_login(world.alice)
-    mapping_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{mapping.pk}")
+    mapping_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{mapping.uuid}")
     assert mapping_url.endswith("/map/")
     page = client.get(mapping_url).content.decode()
     assert "which the register no longer has" in page
-    response = client.post(mapping_url, {"apply": "1", "saved_mapping": f"saved:{mapping.pk}"})
+    response = client.post(mapping_url, {"apply": "1", "saved_mapping": f"saved:{mapping.uuid}"})
     assert response.status_code == 400
     assert "the field &#x27;risk_score&#x27;, which the register no longer has" in (
         response.content.decode()
@@ -474,7 +474,7 @@ def test_the_mappings_pages_list_rename_and_delete(client, world):
     page = client.get(reverse("register_import:mappings", args=["acme"])).content.decode()
     assert "Algoritmeregister export" in page and "Ready-made mappings" in page
     assert "UK ATRS" in page and "Copy to edit" in page
-    url = reverse("register_import:mapping-detail", args=["acme", mapping.pk])
+    url = reverse("register_import:mapping-detail", args=["acme", mapping.uuid])
     assert "“Bijna klaar” → Testing / pilot" in client.get(url).content.decode()
     response = client.post(url, {"name": "Renamed", "row_version": 1, "initial-name": mapping.name})
     assert response.status_code == 302
@@ -482,15 +482,15 @@ def test_the_mappings_pages_list_rename_and_delete(client, world):
     response = client.post(url, {"name": "Stale", "row_version": 1, "initial-name": mapping.name})
     assert response.status_code == 400
     assert "while you were editing it" in response.content.decode()
-    delete = reverse("register_import:mapping-delete", args=["acme", mapping.pk])
+    delete = reverse("register_import:mapping-delete", args=["acme", mapping.uuid])
     response = client.post(delete, {"row_version": 1})  # stale: the name changed since
     assert response.status_code == 302
     with scopes_disabled():
-        assert SavedMapping.objects.filter(pk=mapping.pk).exists()
+        assert SavedMapping.objects.filter(uuid=mapping.uuid).exists()
     response = client.post(delete, {"row_version": 2})
     assert response.status_code == 302
     with scopes_disabled():
-        assert not SavedMapping.objects.filter(pk=mapping.pk).exists()
+        assert not SavedMapping.objects.filter(uuid=mapping.uuid).exists()
 
 
 def test_a_preset_is_copied_to_edit(client, world):
@@ -516,12 +516,10 @@ def test_another_organizations_mapping_page_is_a_404(client, world):
         )
     client.force_login(world.alice)
     for name in ("mapping-detail", "mapping-delete"):
-        url = reverse(f"register_import:{name}", args=["acme", theirs.pk])
+        url = reverse(f"register_import:{name}", args=["acme", theirs.uuid])
         assert client.post(url, {"name": "x", "row_version": 1}).status_code == 404
-    assert (
-        client.get(reverse("register_import:mapping-detail", args=["acme", theirs.pk])).status_code
-        == 404
-    )
+    detail = reverse("register_import:mapping-detail", args=["acme", theirs.uuid])
+    assert client.get(detail).status_code == 404
 
 
 def test_saving_under_a_taken_name_asks_before_replacing(client, world):
@@ -530,7 +528,7 @@ def test_saving_under_a_taken_name_asks_before_replacing(client, world):
             organization=world.acme, acting=world.alice_membership, data=NL_MAPPING
         )
     client.force_login(world.alice)
-    values_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{old.pk}", mode="upsert")
+    values_url = web_upload(client, MONTH_1, saved_mapping=f"saved:{old.uuid}", mode="upsert")
     page = client.get(values_url).content.decode()
     choices = {**selected(page), "d_lifecycle_stage": "planned", "save_as": old.name}
     response = client.post(values_url, choices)

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
+import uuid
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -130,6 +132,7 @@ class Migration(migrations.Migration):
             name='SavedMapping',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('name', models.CharField(max_length=100)),
                 ('columns', models.JSONField(blank=True, default=dict)),
                 ('values', models.JSONField(blank=True, default=dict)),
