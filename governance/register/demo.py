@@ -423,7 +423,8 @@ SYSTEMS = [
             "intended_for_public_authorities": True,
             "annex_x_component": False,
             # What a public algorithm register publishes (NL standard, UK ATRS).
-            "legal_basis": "Municipal Health Insurance Scheme Regulation, Art. 12: the scheme "
+            # The first line is the title public registers show; the rest explains it.
+            "legal_basis": "Municipal Health Insurance Scheme Regulation, Art. 12\nThe scheme "
             "decides on healthcare allowances for residents on low incomes.",
             "legal_basis_url": "https://regulations.northwind-health.example/mhis/art-12",
             "public_page_url": "https://www.northwind-health.example/algorithms/pub-001",

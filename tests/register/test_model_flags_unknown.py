@@ -54,7 +54,9 @@ def test_the_form_offers_yes_no_and_not_stated(world, client, posted, stored):
     with scopes_disabled():
         assert AIModel.objects.get(name="Credit GBM").is_general_purpose is stored
     page = " ".join(client.get(response["Location"]).content.decode().split())
-    shown = {True: "Yes", False: "No", None: "Not stated"}[stored]
+    shown = {True: "Yes", False: "No", None: '<span class="badge badge-warning">Not stated</span>'}[
+        stored
+    ]
     assert f"<dt>General-purpose</dt><dd>{shown} " in page
 
 
