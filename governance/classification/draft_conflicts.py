@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from governance.classification.forms import display_answer
+from governance.classification.questions import QUESTIONS
 from governance.core.jsonparse import JSONInputError, parse_json
 
 SEEN = "_seen"
@@ -64,3 +66,27 @@ def changed_since(seen: dict | None, current: dict, answers: dict, cleared) -> d
         if now != then and new != now:
             changed[key] = None if now is _MISSING else now
     return changed
+
+
+def seen_after(step, current: dict, seen: dict | None, refused: dict) -> str:
+    """Record what the page now holds; a refused question keeps what the page first showed.
+
+    So an autosave of the same stale answer is refused again, until the officer reloads or
+    submits the step and sees the other answer.
+    """
+    shown = dict(current)
+    then = (seen or {}).get("answers", {})
+    for key in refused:
+        shown.pop(key, None)
+        if key in then:
+            shown[key] = then[key]
+    return seen_field((q.key for q in step.questions), shown)
+
+
+def changed_message(key: str, theirs) -> str:
+    """Say that someone else changed an answer, and what it is now."""
+    now = display_answer(QUESTIONS[key], theirs, answered=theirs is not None)
+    return (
+        f"Someone else changed this answer while you were editing: it is now \u201c{now}\u201d. "
+        "Your answer is shown here and was not saved; save again to replace theirs."
+    )

@@ -40,7 +40,6 @@ from governance.classification.forms import (
     choice_citation,
     choice_entry,
     choice_label,
-    display_answer,
     field_name,
     format_number,
     is_present,
@@ -392,27 +391,6 @@ def screening(request, org_slug, system_uuid):
     return _render_step(request, system, step, answers)
 
 
-def _changed_meanwhile(key: str, theirs) -> str:
-    """Say that someone else changed an answer, and what it is now."""
-    question = questions.QUESTIONS[key]
-    now = display_answer(question, theirs, answered=theirs is not None)
-    return (
-        f"Someone else changed this answer while you were editing: it is now \u201c{now}\u201d. "
-        "Your answer is shown here and was not saved; save again to replace theirs."
-    )
-
-
-def _seen_after(step, current: dict, seen: dict | None, refused: dict) -> str:
-    """Record what the page now holds; a refused question keeps what the page first showed."""
-    shown = dict(current)
-    for key in refused:
-        then = (seen or {}).get("answers", {})
-        shown.pop(key, None)
-        if key in then:
-            shown[key] = then[key]
-    return draft_conflicts.seen_field((q.key for q in step.questions), shown)
-
-
 def _autosaved(request, system, step, answers, errors, *, seen=None):
     """Answer an autosave (htmx): the status, with the step bar and counter out of band."""
     base = _url("screening", request.organization.slug, system)
@@ -456,13 +434,13 @@ def _save_step(request, system, step, answers: dict):
         answers = {k: v for k, v in answers.items() if k not in set(cleared) - set(refused)}
         answers.update(draft.answers)
     for key, theirs in refused.items():
-        errors.setdefault(key, []).append(_changed_meanwhile(key, theirs))
+        errors.setdefault(key, []).append(draft_conflicts.changed_message(key, theirs))
     # What the officer sees next: their own input, also where it was refused.
     current, answers = dict(answers), {**answers, **posted}
     for key in set(cleared) & set(refused):
         answers.pop(key, None)
     if request.headers.get("HX-Request"):
-        seen_now = _seen_after(step, current, seen, refused)
+        seen_now = draft_conflicts.seen_after(step, current, seen, refused)
         return _autosaved(request, system, step, answers, errors, seen=seen_now)
     if errors:
         return _render_step(request, system, step, answers, errors=errors, raw=raw, current=current)
