@@ -23,15 +23,13 @@ of 999 parameters.
 
 import argparse
 import datetime as dt
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_register import configure  # noqa: E402
+from bench_register import in_fresh_database  # noqa: E402
 
 FORMATS = (("systems", "csv"), ("systems", "xlsx"), ("systems", "zip"))
 
@@ -46,18 +44,8 @@ def main() -> int:
         "organisation (at most 10,000: the restore's limit per sheet).",
     )  # fmt: skip
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="annex-bench-export-"))
-    try:
-        configure(args.db, workdir)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        return run_restore(args.systems) if args.restore else run(args.systems)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    bench = run_restore if args.restore else run
+    return in_fresh_database(args.db, "annex-bench-export-", bench, args.systems)
 
 
 def fill(org, acting, start: int, stop: int, vendors, models) -> None:

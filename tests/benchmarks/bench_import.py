@@ -14,14 +14,12 @@ Measured on this machine for 5,000 rows: PostgreSQL 209 queries, 11.4 s; SQLite 
 """
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_register import configure  # noqa: E402
+from bench_register import in_fresh_database  # noqa: E402
 
 # About 30,000 queries for 5,000 rows (6 per row) before the grants were bulk inserts.
 FIXED_QUERIES = 100
@@ -47,18 +45,7 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rows", type=int, default=5000)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="annex-bench-import-"))
-    try:
-        configure(args.db, workdir)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        return run(args.rows)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return in_fresh_database(args.db, "annex-bench-import-", run, args.rows)
 
 
 def run(rows: int) -> int:

@@ -23,14 +23,12 @@ inserts of systems and audit events; with PostgreSQL's batching the count is fix
 """
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_register import configure  # noqa: E402
+from bench_register import in_fresh_database  # noqa: E402
 
 FIXED_QUERIES = 100
 ROWS_PER_QUERY = 10
@@ -51,18 +49,7 @@ def main() -> int:
     parser.add_argument("--existing", type=int, default=5000)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="annex-bench-upsert-"))
-    try:
-        configure(args.db, workdir)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        return run(args.existing)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return in_fresh_database(args.db, "annex-bench-upsert-", run, args.existing)
 
 
 def run(existing: int) -> int:

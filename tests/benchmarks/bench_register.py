@@ -39,6 +39,22 @@ def configure(db: str, workdir: Path) -> None:
         os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
 
 
+def in_fresh_database(db: str, prefix: str, bench, *args) -> int:
+    """Run ``bench(*args)`` against a migrated throwaway database; remove it afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        configure(db, workdir)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return bench(*args)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def _postgres(*statements: str) -> None:
     import psycopg
 
